@@ -1,0 +1,244 @@
+//! Alignment of a draft paragraph with a source paragraph, in significant chars.
+//!
+//! Exact matches of at least [`SEED_GRAM`] chars are the seeds. Seeds chain along the diagonal
+//! when the gap between them is small on both sides ([`MAX_GAP`]) and the two gaps differ little
+//! ([`MAX_DRIFT`]): a changed number, a swapped synonym, an inserted adverb. Chains are found best
+//! first by dynamic programming (the longest total of matched chars), so a paraphrase that leaves
+//! no 13-char run intact still aligns as one run, while scattered common words do not chain.
+
+use crate::normalize::WILDCARD;
+use crate::params::{MAX_DRIFT, MAX_GAP, MIN_CHAIN_DENSITY, SEED_GRAM, SEED_GRAM_MAX_REPEAT};
+use std::ops::Range;
+
+/// An aligned run: ranges of significant chars in the draft and source paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub draft: Range<usize>,
+    pub source: Range<usize>,
+    /// Chars inside exact matches (the rest of the range is bridged gaps).
+    pub matched: usize,
+    /// Length of the longest exact match in the run.
+    pub longest: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seed {
+    d: usize,
+    s: usize,
+    len: usize,
+}
+
+/// Most seeds considered per pair; the longest are kept. Bounds the quadratic chaining on
+/// pathological (highly repetitive) paragraphs.
+const MAX_SEEDS: usize = 1500;
+/// Most runs returned per pair.
+const MAX_RUNS: usize = 32;
+
+/// Aligned runs between `draft` and `source` with at least `min_matched` matched chars and a
+/// matched density of at least [`MIN_CHAIN_DENSITY`], longest first.
+pub fn align(draft: &[char], source: &[char], min_matched: usize) -> Vec<Run> {
+    let mut seeds = seeds(draft, source);
+    if seeds.len() > MAX_SEEDS {
+        seeds.sort_by(|a, b| b.len.cmp(&a.len));
+        seeds.truncate(MAX_SEEDS);
+    }
+    seeds.sort_by_key(|x| (x.d, x.s));
+    let mut used = vec![false; seeds.len()];
+    let mut runs = Vec::new();
+    let mut best = vec![0usize; seeds.len()];
+    let mut prev = vec![usize::MAX; seeds.len()];
+    while runs.len() < MAX_RUNS {
+        chain_scores(&seeds, &used, &mut best, &mut prev);
+        let Some(end) = (0..seeds.len()).filter(|&t| !used[t]).max_by_key(|&t| (best[t], usize::MAX - t))
+        else {
+            break;
+        };
+        if best[end] < min_matched.max(SEED_GRAM) {
+            break;
+        }
+        let mut chain = vec![end];
+        while prev[*chain.last().unwrap_or(&end)] != usize::MAX {
+            let p = prev[*chain.last().unwrap_or(&end)];
+            chain.push(p);
+        }
+        chain.reverse();
+        for &t in &chain {
+            used[t] = true;
+        }
+        let run = run_of(&seeds, &chain);
+        if run.matched as f64 >= MIN_CHAIN_DENSITY * run.draft.len() as f64 {
+            runs.push(run);
+        }
+    }
+    runs.sort_by(|a, b| b.matched.cmp(&a.matched).then(a.draft.start.cmp(&b.draft.start)));
+    runs
+}
+
+/// Maximal exact matches of at least [`SEED_GRAM`] chars.
+fn seeds(draft: &[char], source: &[char]) -> Vec<Seed> {
+    let n = SEED_GRAM;
+    if draft.len() < n || source.len() < n {
+        return Vec::new();
+    }
+    let mut grams: Vec<(u64, u32)> = (0..=source.len() - n)
+        .filter(|&j| !all_wild(&source[j..j + n]))
+        .map(|j| (gram_key(&source[j..j + n]), j as u32))
+        .collect();
+    grams.sort_unstable();
+    let mut out = Vec::new();
+    for i in 0..=draft.len() - n {
+        let window = &draft[i..i + n];
+        if all_wild(window) {
+            continue;
+        }
+        let key = gram_key(window);
+        let lo = grams.partition_point(|&(k, _)| k < key);
+        let hi = grams.partition_point(|&(k, _)| k <= key);
+        if hi - lo > SEED_GRAM_MAX_REPEAT {
+            continue;
+        }
+        for &(_, j) in &grams[lo..hi] {
+            let j = j as usize;
+            if i > 0 && j > 0 && draft[i - 1] == source[j - 1] {
+                continue; // inside a longer match that starts earlier
+            }
+            if source[j..j + n] != *window {
+                continue;
+            }
+            let mut len = n;
+            while i + len < draft.len() && j + len < source.len() && draft[i + len] == source[j + len] {
+                len += 1;
+            }
+            out.push(Seed { d: i, s: j, len });
+        }
+    }
+    out
+}
+
+fn all_wild(chars: &[char]) -> bool {
+    chars.iter().all(|&c| c == WILDCARD)
+}
+
+fn gram_key(chars: &[char]) -> u64 {
+    chars.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| (h ^ c as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// For each unused seed, the best chain ending at it: `best[t]` matched chars, `prev[t]` the seed
+/// before it (`usize::MAX` when it starts the chain).
+fn chain_scores(seeds: &[Seed], used: &[bool], best: &mut [usize], prev: &mut [usize]) {
+    for t in 0..seeds.len() {
+        best[t] = 0;
+        prev[t] = usize::MAX;
+        if used[t] {
+            continue;
+        }
+        let st = seeds[t];
+        best[t] = st.len;
+        for u in 0..t {
+            if used[u] {
+                continue;
+            }
+            let su = seeds[u];
+            let Some((eff, gap_d, gap_s)) = link(su, st) else { continue };
+            if gap_d > MAX_GAP || gap_s > MAX_GAP || gap_d.abs_diff(gap_s) > MAX_DRIFT {
+                continue;
+            }
+            let score = best[u] + eff;
+            if score > best[t] {
+                best[t] = score;
+                prev[t] = u;
+            }
+        }
+    }
+}
+
+/// How seed `t` continues seed `u`: its chars beyond `u` on both sides, and the two gaps.
+fn link(u: Seed, t: Seed) -> Option<(usize, usize, usize)> {
+    if t.d < u.d || t.s < u.s {
+        return None;
+    }
+    let overlap = (u.d + u.len).saturating_sub(t.d).max((u.s + u.len).saturating_sub(t.s));
+    if overlap + 2 > t.len {
+        return None;
+    }
+    let (d, s) = (t.d + overlap, t.s + overlap);
+    Some((t.len - overlap, d - (u.d + u.len), s - (u.s + u.len)))
+}
+
+fn run_of(seeds: &[Seed], chain: &[usize]) -> Run {
+    let first = seeds[chain[0]];
+    let mut matched = first.len;
+    let mut longest = first.len;
+    let mut end = (first.d + first.len, first.s + first.len);
+    for w in chain.windows(2) {
+        let (u, t) = (seeds[w[0]], seeds[w[1]]);
+        if let Some((eff, _, _)) = link(u, t) {
+            matched += eff;
+            longest = longest.max(eff);
+        }
+        end = (t.d + t.len, t.s + t.len);
+    }
+    Run { draft: first.d..end.0, source: first.s..end.1, matched, longest }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn verbatim_copy_is_one_run() {
+        let src = chars("今年发展主要预期目标是国内生产总值增长百分之五左右城镇新增就业一千二百万人以上");
+        let draft = chars("我们认为今年发展主要预期目标是国内生产总值增长百分之五左右城镇新增就业一千二百万人以上同志们");
+        let runs = align(&draft, &src, 13);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].draft, 4..4 + src.len());
+        assert_eq!(runs[0].source, 0..src.len());
+        assert_eq!(runs[0].matched, src.len());
+    }
+
+    #[test]
+    fn dense_edits_are_bridged() {
+        // A synonym swap, an inserted adverb and a deleted 的 every few chars: no 13-char run left.
+        let src = chars("加强生态环境保护推进美丽中国建设持续深入打好蓝天碧水净土保卫战提升生态系统的多样性稳定性");
+        let draft = chars("强化生态环境保护推动美丽中国建设进一步持续深入打好蓝天碧水净土保卫战提高生态系统多样性稳定性");
+        let runs = align(&draft, &src, 13);
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        let r = &runs[0];
+        assert!(r.longest < 13 + 4);
+        assert!(r.draft.len() >= draft.len() - 4 && r.source.len() >= src.len() - 4, "{r:?}");
+        assert!(r.matched >= 30);
+    }
+
+    #[test]
+    fn scattered_common_words_do_not_chain() {
+        let src = chars("坚持以人民为中心的发展思想不断增强人民群众获得感幸福感安全感");
+        let draft = chars("本县今年新建学校三所人民群众反映强烈的问题得到解决发展思想");
+        let runs = align(&draft, &src, 13);
+        assert!(runs.is_empty(), "{runs:?}");
+    }
+
+    #[test]
+    fn shuffled_sentences_give_separate_runs() {
+        let a = "全面推进乡村振兴加快建设农业强国";
+        let b = "深入实施区域协调发展战略和主体功能区战略";
+        let src = chars(&format!("{a}{b}"));
+        let draft = chars(&format!("{b}{a}"));
+        let runs = align(&draft, &src, 13);
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].source, a.chars().count()..src.len());
+        assert_eq!(runs[1].draft, b.chars().count()..draft.len());
+    }
+
+    #[test]
+    fn numbers_match_any_number() {
+        let src: Vec<char> = "全年共举行集体学习##次专题研讨#次".chars().collect();
+        let draft: Vec<char> = "全年共举行集体学习#次专题研讨##次".chars().collect();
+        let runs = align(&draft, &src, 13);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].draft, 0..draft.len());
+    }
+}

@@ -1,0 +1,55 @@
+//! Runs the per-paragraph stages — marks, normalize, tokenize, shingle, fingerprint — the same way
+//! for corpus documents and drafts, so both sides of a comparison are cut alike.
+
+use crate::fingerprint::{fingerprint, ParagraphPrint};
+use crate::ingest::{Document, Paragraph};
+use crate::marks::{MarkTable, Marks};
+use crate::normalize::{normalize, Normalized};
+use crate::shingle::{shingles, Shingle};
+use crate::tokenize::tokenize;
+use jieba_rs::Jieba;
+
+/// The shared, read-only tools of the pipeline.
+pub struct Analyzer {
+    pub jieba: Jieba,
+    pub marks: MarkTable,
+}
+
+/// Everything the stages know about one paragraph.
+#[derive(Debug, Clone)]
+pub struct AnalyzedParagraph {
+    pub marks: Marks,
+    pub norm: Normalized,
+    pub shingles: Vec<Shingle>,
+    pub print: ParagraphPrint,
+}
+
+impl Analyzer {
+    /// Loads the segmenter and the built-in mark table.
+    pub fn new() -> Analyzer {
+        Analyzer { jieba: crate::tokenize::segmenter(), marks: MarkTable::builtin() }
+    }
+
+    /// Marks and significant chars only: what alignment needs of a source paragraph.
+    pub fn normalize(&self, doc: &Document, para: &Paragraph) -> (Marks, Normalized) {
+        let text = &doc.text[para.byte_start..para.byte_end];
+        let marks = self.marks.scan(text);
+        let norm = normalize(text, para.start, &marks);
+        (marks, norm)
+    }
+
+    /// All stages for one paragraph; `buf` is scratch space reused across calls.
+    pub fn analyze(&self, doc: &Document, para: &Paragraph, buf: &mut String) -> AnalyzedParagraph {
+        let (marks, norm) = self.normalize(doc, para);
+        let tokens = tokenize(&self.jieba, &norm, buf);
+        let shingles = shingles(&tokens);
+        let print = fingerprint(&shingles);
+        AnalyzedParagraph { marks, norm, shingles, print }
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}

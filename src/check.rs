@@ -1,0 +1,231 @@
+//! `chachong check`: a draft against a corpus, paragraph by paragraph.
+
+use crate::align::align;
+use crate::analyze::Analyzer;
+use crate::classify::{classify, Evidence, Match, SpanDecision};
+use crate::corpus::{corpus_files, relative_name, CorpusDoc};
+use crate::fingerprint::hamming;
+use crate::index::{fingerprint_document, Index};
+use crate::ingest::{read_document, Document, IngestError, Paragraph};
+use crate::marks::Flag;
+use crate::normalize::Normalized;
+use crate::params::{support_run, Settings, EXCERPT_CHARS, MATCHED_TEXT_CHARS};
+use crate::report::{DocumentRow, DraftReport, ParagraphRow, SpanRow};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A corpus in memory: its documents and their index.
+pub struct Corpus {
+    pub root: PathBuf,
+    pub docs: Vec<CorpusDoc>,
+    pub index: Index,
+}
+
+impl Corpus {
+    /// Reads and fingerprints every document below `root`, in parallel. `tick` is called once per
+    /// file (for a progress bar). Files that cannot be read are returned apart, with the reason.
+    pub fn load(
+        root: &Path,
+        analyzer: &Analyzer,
+        tick: &(dyn Fn(u64) + Sync),
+        files_found: &(dyn Fn(u64) + Sync),
+    ) -> Result<(Corpus, Vec<IngestError>), String> {
+        let files = corpus_files(root)?;
+        files_found(files.len() as u64);
+        let results: Vec<Result<(CorpusDoc, _), IngestError>> = files
+            .par_iter()
+            .map(|path| {
+                let doc = read_document(path).map(|doc| {
+                    let doc = CorpusDoc { name: relative_name(root, path), doc };
+                    let prints = fingerprint_document(analyzer, &doc);
+                    (doc, prints)
+                });
+                tick(1);
+                doc
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(results.len());
+        let mut prints = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok((d, p)) => {
+                    docs.push(d);
+                    prints.push(p);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if docs.is_empty() {
+            return Err(format!("{}: none of the corpus files could be read", root.display()));
+        }
+        let index = Index::build(prints);
+        Ok((Corpus { root: root.to_path_buf(), docs, index }, errors))
+    }
+
+    /// Total bytes of text in the corpus.
+    pub fn text_bytes(&self) -> usize {
+        self.docs.iter().map(|d| d.doc.text.len()).sum()
+    }
+}
+
+/// Checks drafts against a corpus.
+pub struct Checker<'a> {
+    pub analyzer: &'a Analyzer,
+    pub corpus: &'a Corpus,
+    pub settings: Settings,
+}
+
+impl Checker<'_> {
+    /// Reads and checks a draft file; `name` is how reports refer to it.
+    pub fn check_file(&self, path: &Path, name: &str) -> Result<DraftReport, IngestError> {
+        let doc = read_document(path)?;
+        Ok(self.check(name, &doc))
+    }
+
+    /// Checks a document already read.
+    pub fn check(&self, name: &str, doc: &Document) -> DraftReport {
+        let mut buf = String::new();
+        let mut sources: HashMap<u32, Normalized> = HashMap::new();
+        let mut paragraphs = Vec::with_capacity(doc.paragraphs.len());
+        let mut spans = Vec::new();
+        let mut copied_by_doc: HashMap<u32, usize> = HashMap::new();
+        let mut total_chars = 0;
+        let mut copied_chars = 0;
+        let mut boilerplate_chars = 0;
+        let mut flags: Vec<Flag> = Vec::new();
+        let index = &self.corpus.index;
+        let min_run = self.settings.min_run;
+
+        for (n, para) in doc.paragraphs.iter().enumerate() {
+            let a = self.analyzer.analyze(doc, para, &mut buf);
+            let len = a.norm.len();
+            let evidence = Evidence::gather(len, &a.shingles, index, min_run);
+            let mut matches = Vec::new();
+            for global in index.candidates(&a.shingles, a.print.simhash) {
+                let source = index.locate(global);
+                let src = sources.entry(global).or_insert_with(|| {
+                    let d = &self.corpus.docs[source.doc as usize].doc;
+                    self.analyzer.normalize(d, &d.paragraphs[source.para as usize]).1
+                });
+                for run in align(&a.norm.chars, &src.chars, support_run(min_run)) {
+                    matches.push(Match { source, run });
+                }
+            }
+            let v = classify(len, &evidence, &matches, &self.settings);
+
+            let para_no = n + 1;
+            for s in &v.spans {
+                spans.push(self.span_row(para, &a.norm, !a.marks.noise.is_empty(), para_no, s, &mut sources));
+            }
+            for &(d, c) in &v.copied_by_doc {
+                *copied_by_doc.entry(d).or_default() += c;
+                copied_chars += c;
+            }
+            total_chars += len;
+            boilerplate_chars += v.boilerplate_chars;
+            flags.extend(a.marks.flags.iter().cloned());
+
+            let text = &doc.text[para.byte_start..para.byte_end];
+            let matched_text = v
+                .longest
+                .as_ref()
+                .map(|r| {
+                    let range = a.norm.doc_range(r.clone());
+                    char_slice(&doc.text, para, range).chars().take(MATCHED_TEXT_CHARS).collect()
+                })
+                .unwrap_or_default();
+            paragraphs.push(ParagraphRow {
+                para: para_no,
+                start: para.start,
+                end: para.end,
+                chars: len,
+                verdict: v.verdict,
+                score: v.score,
+                source: v.source.map(|s| self.corpus.docs[s.doc as usize].name.clone()).unwrap_or_default(),
+                source_para: v.source.map(|s| s.para as usize + 1),
+                simhash_distance: v.source.map(|s| hamming(a.print.simhash, index.simhash(index.global(s)))),
+                matched_chars: v.matched_chars,
+                flags: a.marks.flags.clone(),
+                excerpt: text.chars().take(EXCERPT_CHARS).collect(),
+                matched_text,
+            });
+        }
+
+        flags.sort();
+        flags.dedup();
+        let ratio = |c: usize| if total_chars == 0 { 0.0 } else { c as f64 / total_chars as f64 };
+        let top = copied_by_doc.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+        spans.sort_by_key(|s: &SpanRow| (s.start, s.end));
+        DraftReport {
+            draft: name.to_string(),
+            summary: DocumentRow {
+                paragraphs: doc.paragraphs.len(),
+                chars: total_chars,
+                copied_ratio: ratio(copied_chars),
+                boilerplate_ratio: ratio(boilerplate_chars),
+                top_source: top.map(|(&d, _)| self.corpus.docs[d as usize].name.clone()).unwrap_or_default(),
+                top_source_ratio: top.map_or(0.0, |(_, &c)| ratio(c)),
+                flags,
+            },
+            paragraphs,
+            spans,
+        }
+    }
+
+    /// A span in document char offsets. A span that reaches a paragraph's first or last significant
+    /// char takes in the paragraph's edge (its punctuation), unless a watermark sits there.
+    fn span_row(
+        &self,
+        para: &Paragraph,
+        norm: &Normalized,
+        has_noise: bool,
+        para_no: usize,
+        s: &SpanDecision,
+        sources: &mut HashMap<u32, Normalized>,
+    ) -> SpanRow {
+        let (start, end) = widen(norm, para, s.draft.clone(), has_noise);
+        let index = &self.corpus.index;
+        let source_doc = &self.corpus.docs[s.source.doc as usize];
+        let src_para = &source_doc.doc.paragraphs[s.source.para as usize];
+        let src = sources.entry(index.global(s.source)).or_insert_with(|| {
+            self.analyzer.normalize(&source_doc.doc, src_para).1
+        });
+        let src_text = &source_doc.doc.text[src_para.byte_start..src_para.byte_end];
+        let src_noise = !self.analyzer.marks.scan(src_text).noise.is_empty();
+        let (source_start, source_end) = widen(src, src_para, s.source_range.clone(), src_noise);
+        SpanRow {
+            para: para_no,
+            start,
+            end,
+            source: source_doc.name.clone(),
+            source_start,
+            source_end,
+            kind: s.kind,
+        }
+    }
+}
+
+fn widen(norm: &Normalized, para: &Paragraph, r: std::ops::Range<usize>, has_noise: bool) -> (usize, usize) {
+    let range = norm.doc_range(r.clone());
+    let start = if r.start == 0 && !has_noise { para.start } else { range.start };
+    let end = if r.end == norm.len() && !has_noise { para.end } else { range.end };
+    (start, end)
+}
+
+/// The text of document char range `range`, which lies inside `para`.
+fn char_slice<'t>(text: &'t str, para: &Paragraph, range: std::ops::Range<usize>) -> &'t str {
+    let ptext = &text[para.byte_start..para.byte_end];
+    let mut it = ptext.char_indices().map(|(b, _)| b).chain(std::iter::once(ptext.len()));
+    let skip = range.start.saturating_sub(para.start);
+    let take = range.end.saturating_sub(range.start);
+    let Some(b0) = it.nth(skip) else { return "" };
+    let b1 = if take == 0 { b0 } else { it.nth(take - 1).unwrap_or(ptext.len()) };
+    &ptext[b0..b1]
+}
+
+/// Checks every draft in parallel; each result is the report or why the file could not be read.
+pub fn check_files(checker: &Checker<'_>, drafts: &[(PathBuf, String)]) -> Vec<Result<DraftReport, IngestError>> {
+    drafts.par_iter().map(|(path, name)| checker.check_file(path, name)).collect()
+}

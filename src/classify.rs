@@ -1,0 +1,360 @@
+//! The verdict on a draft paragraph: copy, partial, boilerplate or original, with its source and
+//! the spans that back it.
+//!
+//! Two kinds of evidence meet here. Alignment says which draft chars line up with which corpus
+//! paragraph. Document frequency says whether what lines up is 套话: a run whose words recur in many
+//! corpus documents is formula that any writer of the genre produces, not a copy of one source.
+
+use crate::align::Run;
+use crate::index::{Index, ParaRef};
+use crate::params::{
+    Settings, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN,
+};
+use crate::shingle::Shingle;
+use std::fmt;
+use std::ops::Range;
+
+/// What a paragraph is, per REPORT_FORMAT.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    Original,
+    Boilerplate,
+    Partial,
+    Copy,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Copy => "copy",
+            Verdict::Partial => "partial",
+            Verdict::Boilerplate => "boilerplate",
+            Verdict::Original => "original",
+        })
+    }
+}
+
+/// Kind of a reported span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanKind {
+    Copy,
+    Boilerplate,
+}
+
+impl fmt::Display for SpanKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SpanKind::Copy => "copy",
+            SpanKind::Boilerplate => "boilerplate",
+        })
+    }
+}
+
+/// A run between the draft paragraph and one corpus paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub source: ParaRef,
+    pub run: Run,
+}
+
+/// A span to report, in significant chars of the draft and source paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanDecision {
+    pub source: ParaRef,
+    pub draft: Range<usize>,
+    pub source_range: Range<usize>,
+    pub kind: SpanKind,
+}
+
+/// The decision on one paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParagraphVerdict {
+    pub verdict: Verdict,
+    /// Best source paragraph (for boilerplate: where the longest 套话 run was found).
+    pub source: Option<ParaRef>,
+    /// Share of significant chars covered by matches with the source document.
+    pub score: f64,
+    /// Significant chars covered by matches with the source document.
+    pub matched_chars: usize,
+    /// Longest run with the source, in draft significant chars.
+    pub longest: Option<Range<usize>>,
+    pub spans: Vec<SpanDecision>,
+    /// Significant chars in copy spans, by source document.
+    pub copied_by_doc: Vec<(u32, usize)>,
+    /// Significant chars matched only as 套话.
+    pub boilerplate_chars: usize,
+}
+
+/// Which significant chars of a draft paragraph are covered by 套话 and by any corpus shingle.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Covered by a stretch of consecutive high-frequency shingles at least `min_run` chars long.
+    pub boilerplate: Vec<bool>,
+    /// Covered by a shingle that occurs anywhere in the corpus.
+    pub known: Vec<bool>,
+}
+
+impl Evidence {
+    /// Looks up the document frequency of each shingle of a paragraph of `len` significant chars.
+    pub fn gather(len: usize, shingles: &[Shingle], index: &Index, min_run: usize) -> Evidence {
+        let dfs: Vec<u32> = shingles.iter().map(|s| index.df(s.hash)).collect();
+        Evidence::from_dfs(len, shingles, &dfs, index.boilerplate_df, min_run)
+    }
+
+    /// As [`Evidence::gather`], from document frequencies already looked up.
+    pub fn from_dfs(len: usize, shingles: &[Shingle], dfs: &[u32], bp_df: u32, min_run: usize) -> Evidence {
+        let mut ev = Evidence { boilerplate: vec![false; len], known: vec![false; len] };
+        let mut i = 0;
+        while i < shingles.len() {
+            if dfs[i] > 0 {
+                mark(&mut ev.known, shingles[i].start as usize..shingles[i].end as usize);
+            }
+            if dfs[i] < bp_df {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < shingles.len() && dfs[j + 1] >= bp_df && shingles[j + 1].start < shingles[j].end {
+                j += 1;
+                mark(&mut ev.known, shingles[j].start as usize..shingles[j].end as usize);
+            }
+            let stretch = shingles[i].start as usize..shingles[j].end as usize;
+            if stretch.len() >= min_run {
+                mark(&mut ev.boilerplate, stretch);
+            }
+            i = j + 1;
+        }
+        ev
+    }
+
+    /// True when a run is mostly 套话: most of its chars that the corpus knows at all are 套话.
+    pub fn run_is_boilerplate(&self, run: &Run) -> bool {
+        let r = run.draft.start.min(self.known.len())..run.draft.end.min(self.known.len());
+        let known = self.known[r.clone()].iter().filter(|&&k| k).count();
+        let bp = self.boilerplate[r].iter().filter(|&&b| b).count();
+        known > 0 && bp as f64 >= BOILERPLATE_RUN_SHARE * known as f64
+    }
+}
+
+fn mark(bits: &mut [bool], r: Range<usize>) {
+    let end = r.end.min(bits.len());
+    for b in &mut bits[r.start.min(end)..end] {
+        *b = true;
+    }
+}
+
+fn count_new(bits: &[bool], r: &Range<usize>) -> usize {
+    bits[r.start.min(bits.len())..r.end.min(bits.len())].iter().filter(|&&b| !b).count()
+}
+
+/// Decides a paragraph of `len` significant chars from its runs with corpus paragraphs.
+pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &Settings) -> ParagraphVerdict {
+    let min_run = settings.min_run.max(1);
+    let support = crate::params::support_run(min_run);
+    let (bp_runs, copy_runs): (Vec<&Match>, Vec<&Match>) =
+        matches.iter().partition(|m| evidence.run_is_boilerplate(&m.run));
+
+    // A pair of paragraphs counts when one run reaches min_run; then its shorter runs support it.
+    let mut accepted: Vec<&Match> = copy_runs
+        .iter()
+        .copied()
+        .filter(|m| {
+            m.run.matched >= min_run
+                || (m.run.matched >= support
+                    && copy_runs.iter().any(|o| o.source == m.source && o.run.matched >= min_run))
+        })
+        .collect();
+    accepted.sort_by(|a, b| b.run.matched.cmp(&a.run.matched).then(a.source.cmp(&b.source)));
+
+    // Coverage per source document.
+    let mut per_doc: Vec<(u32, Vec<bool>)> = Vec::new();
+    for m in &accepted {
+        let slot = match per_doc.iter().position(|(d, _)| *d == m.source.doc) {
+            Some(p) => p,
+            None => {
+                per_doc.push((m.source.doc, vec![false; len]));
+                per_doc.len() - 1
+            }
+        };
+        mark(&mut per_doc[slot].1, m.run.draft.clone());
+    }
+    let covered = |bits: &Vec<bool>| bits.iter().filter(|&&b| b).count();
+    let best_doc = per_doc
+        .iter()
+        .map(|(d, bits)| (*d, covered(bits)))
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+
+    let mut reported = vec![false; len];
+    let mut spans = Vec::new();
+    let mut copied_by_doc: Vec<(u32, usize)> = Vec::new();
+    let mut verdict = Verdict::Original;
+    let mut source = None;
+    let mut score = 0.0;
+    let mut matched_chars = 0;
+    let mut longest = None;
+
+    if let Some((doc, cov)) = best_doc {
+        let runs: Vec<&Match> = accepted.iter().copied().filter(|m| m.source.doc == doc).collect();
+        score = if len == 0 { 0.0 } else { cov as f64 / len as f64 };
+        matched_chars = cov;
+        verdict = if score >= settings.copy_score { Verdict::Copy } else { Verdict::Partial };
+        longest = runs.iter().map(|m| m.run.draft.clone()).max_by_key(|r| r.len());
+        source = Some(best_para(&runs, len));
+        let mut new_chars = 0;
+        if verdict == Verdict::Copy {
+            // A copied paragraph is one case per source paragraph, gaps between its runs included.
+            let mut paras: Vec<ParaRef> = runs.iter().map(|m| m.source).collect();
+            paras.sort();
+            paras.dedup();
+            for p in paras {
+                let of_para = runs.iter().filter(|m| m.source == p);
+                let d0 = of_para.clone().map(|m| m.run.draft.start).min().unwrap_or(0);
+                let d1 = of_para.clone().map(|m| m.run.draft.end).max().unwrap_or(0);
+                let s0 = of_para.clone().map(|m| m.run.source.start).min().unwrap_or(0);
+                let s1 = of_para.map(|m| m.run.source.end).max().unwrap_or(0);
+                new_chars += count_new(&reported, &(d0..d1));
+                mark(&mut reported, d0..d1);
+                spans.push(SpanDecision { source: p, draft: d0..d1, source_range: s0..s1, kind: SpanKind::Copy });
+            }
+        } else {
+            for m in &runs {
+                new_chars += count_new(&reported, &m.run.draft);
+                mark(&mut reported, m.run.draft.clone());
+                spans.push(span(m, SpanKind::Copy));
+            }
+        }
+        copied_by_doc.push((doc, new_chars));
+        // Runs from other documents that cover draft text the best source does not.
+        for m in accepted.iter().filter(|m| m.source.doc != doc) {
+            let new = count_new(&reported, &m.run.draft);
+            if new >= min_run {
+                mark(&mut reported, m.run.draft.clone());
+                spans.push(span(m, SpanKind::Copy));
+                match copied_by_doc.iter_mut().find(|(d, _)| *d == m.source.doc) {
+                    Some(entry) => entry.1 += new,
+                    None => copied_by_doc.push((m.source.doc, new)),
+                }
+            }
+        }
+    }
+
+    // 套话 runs where nothing was copied.
+    let mut bp_sorted = bp_runs;
+    bp_sorted.sort_by(|a, b| b.run.matched.cmp(&a.run.matched).then(a.source.cmp(&b.source)));
+    let mut bp_reported = reported.clone();
+    let mut bp_spans: Vec<&Match> = Vec::new();
+    for m in bp_sorted {
+        if count_new(&bp_reported, &m.run.draft) >= min_run.min(DEFAULT_MIN_RUN) {
+            mark(&mut bp_reported, m.run.draft.clone());
+            spans.push(span(m, SpanKind::Boilerplate));
+            bp_spans.push(m);
+        }
+    }
+    let boilerplate_chars = (0..len)
+        .filter(|&i| !reported[i] && (bp_reported[i] || evidence.boilerplate.get(i) == Some(&true)))
+        .count();
+    if verdict == Verdict::Original
+        && len > 0
+        && boilerplate_chars > 0
+        && boilerplate_chars as f64 >= BOILERPLATE_PARAGRAPH_SHARE * len as f64
+    {
+        verdict = Verdict::Boilerplate;
+        if let Some(m) = bp_spans.first() {
+            source = Some(m.source);
+            let cov = bp_spans
+                .iter()
+                .filter(|o| o.source.doc == m.source.doc)
+                .fold(vec![false; len], |mut bits, o| {
+                    mark(&mut bits, o.run.draft.clone());
+                    bits
+                });
+            matched_chars = cov.iter().filter(|&&b| b).count();
+            score = matched_chars as f64 / len as f64;
+            longest = Some(m.run.draft.clone());
+        }
+    }
+    spans.sort_by_key(|s| (s.draft.start, s.draft.end));
+    ParagraphVerdict { verdict, source, score, matched_chars, longest, spans, copied_by_doc, boilerplate_chars }
+}
+
+fn span(m: &Match, kind: SpanKind) -> SpanDecision {
+    SpanDecision { source: m.source, draft: m.run.draft.clone(), source_range: m.run.source.clone(), kind }
+}
+
+/// The source paragraph covering most of the draft paragraph.
+fn best_para(runs: &[&Match], len: usize) -> ParaRef {
+    let mut paras: Vec<ParaRef> = runs.iter().map(|m| m.source).collect();
+    paras.sort();
+    paras.dedup();
+    paras
+        .into_iter()
+        .max_by_key(|p| {
+            let mut bits = vec![false; len];
+            for m in runs.iter().filter(|m| m.source == *p) {
+                mark(&mut bits, m.run.draft.clone());
+            }
+            (bits.iter().filter(|&&b| b).count(), std::cmp::Reverse(*p))
+        })
+        .unwrap_or(ParaRef { doc: 0, para: 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(doc: u32, para: u32, d: Range<usize>, s: Range<usize>, matched: usize) -> Match {
+        let longest = matched;
+        Match { source: ParaRef { doc, para }, run: Run { draft: d, source: s, matched, longest } }
+    }
+
+    fn no_evidence(len: usize) -> Evidence {
+        Evidence { boilerplate: vec![false; len], known: vec![true; len] }
+    }
+
+    #[test]
+    fn most_of_a_paragraph_from_one_source_is_copy() {
+        let runs = [m(3, 7, 0..60, 10..70, 58), m(3, 7, 64..90, 74..100, 20), m(5, 1, 0..20, 0..20, 20)];
+        let v = classify(100, &no_evidence(100), &runs, &Settings::default());
+        assert_eq!(v.verdict, Verdict::Copy);
+        assert_eq!(v.source, Some(ParaRef { doc: 3, para: 7 }));
+        assert_eq!(v.matched_chars, 86);
+        assert!((v.score - 0.86).abs() < 1e-9);
+        // One span for the copied paragraph, bridging the gap between its runs.
+        assert_eq!(v.spans.len(), 1);
+        assert_eq!((v.spans[0].draft.clone(), v.spans[0].source_range.clone()), (0..90, 10..100));
+        assert_eq!(v.copied_by_doc, vec![(3, 90)]);
+    }
+
+    #[test]
+    fn a_short_run_is_partial_and_a_shorter_one_nothing() {
+        let v = classify(100, &no_evidence(100), &[m(1, 0, 40..55, 5..20, 15)], &Settings::default());
+        assert_eq!((v.verdict, v.matched_chars), (Verdict::Partial, 15));
+        let v = classify(100, &no_evidence(100), &[m(1, 0, 40..52, 5..17, 12)], &Settings::default());
+        assert_eq!(v.verdict, Verdict::Original);
+        let lenient = Settings { min_run: 10, ..Settings::default() };
+        assert_eq!(classify(100, &no_evidence(100), &[m(1, 0, 40..52, 5..17, 12)], &lenient).verdict, Verdict::Partial);
+    }
+
+    #[test]
+    fn formula_is_boilerplate_not_copy() {
+        let mut ev = no_evidence(40);
+        mark(&mut ev.boilerplate, 0..30);
+        let v = classify(40, &ev, &[m(2, 4, 0..30, 100..130, 30)], &Settings::default());
+        assert_eq!(v.verdict, Verdict::Boilerplate);
+        assert_eq!(v.source, Some(ParaRef { doc: 2, para: 4 }));
+        assert_eq!(v.boilerplate_chars, 30);
+        assert_eq!(v.spans[0].kind, SpanKind::Boilerplate);
+        assert!(v.copied_by_doc.is_empty());
+    }
+
+    #[test]
+    fn evidence_needs_a_long_stretch_of_frequent_shingles() {
+        let sh = |s: u32, e: u32| Shingle { hash: 0, start: s, end: e };
+        let shingles = [sh(0, 6), sh(2, 9), sh(5, 14), sh(9, 16), sh(14, 20)];
+        let ev = Evidence::from_dfs(20, &shingles, &[9, 9, 9, 1, 0], 3, 13);
+        assert_eq!(ev.boilerplate.iter().filter(|&&b| b).count(), 14);
+        assert_eq!(ev.known.iter().filter(|&&b| b).count(), 16);
+        let ev = Evidence::from_dfs(20, &shingles, &[9, 9, 1, 9, 0], 3, 13);
+        assert!(!ev.boilerplate.iter().any(|&b| b), "two short stretches are not 套话");
+    }
+}

@@ -1,0 +1,25 @@
+//! chachong (查重): checks Chinese official writing against a corpus of earlier documents and says,
+//! paragraph by paragraph, what was copied and from where, what is only 套话 that every such text
+//! shares, and what is residue of a template website.
+//!
+//! The modules follow the pipeline (see DESIGN.md), each a stage over plain data:
+//!
+//! ```text
+//! ingest → marks → normalize → tokenize → shingle → fingerprint → index
+//! draft paragraph → index candidates → align → classify → report
+//! ```
+
+pub mod align;
+pub mod analyze;
+pub mod check;
+pub mod classify;
+pub mod corpus;
+pub mod fingerprint;
+pub mod index;
+pub mod ingest;
+pub mod marks;
+pub mod normalize;
+pub mod params;
+pub mod report;
+pub mod shingle;
+pub mod tokenize;

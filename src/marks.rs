@@ -1,0 +1,308 @@
+//! Template-site residue: watermarks, paywall cut-offs, web chrome and unfilled placeholders.
+//!
+//! A document copied from 笔杆儿网 or 新文秘网 carries the site's marks; a template that was not
+//! filled in carries slots like `*区` or `XXX同志`. Both are findings in their own right (reported
+//! as flags) and both must stay out of matching: two drafts from the same site share the watermark,
+//! not content. The table of marks is data ([`MarkTable::builtin`], extensible with
+//! [`MarkTable::with_rules`]).
+
+use regex::Regex;
+use std::fmt;
+use std::ops::Range;
+
+/// A finding in a paragraph, written in the `flags` column as `watermark:<site>`,
+/// `placeholder:<text>`, `truncated` or `chrome:<text>`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Flag {
+    /// A template site's name or domain left in the text.
+    Watermark(String),
+    /// A paywall notice or “未完” cut-off: the text was copied from a page that did not show it all.
+    Truncated,
+    /// Navigation or page furniture saved with the text (您的位置, 责任编辑, 分享到).
+    Chrome(String),
+    /// An unfilled template slot (`*区`, `X次`, `XXX同`).
+    Placeholder(String),
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Flag::Watermark(site) => write!(f, "watermark:{site}"),
+            Flag::Truncated => f.write_str("truncated"),
+            Flag::Chrome(what) => write!(f, "chrome:{what}"),
+            Flag::Placeholder(text) => write!(f, "placeholder:{text}"),
+        }
+    }
+}
+
+/// What a rule of the table reports when it matches.
+#[derive(Debug, Clone)]
+pub enum RuleKind {
+    /// `watermark:<site>`.
+    Watermark(String),
+    /// `truncated`.
+    Truncated,
+    /// `chrome:<label>`.
+    Chrome(String),
+}
+
+/// One mark: text matching `pattern` is reported as `kind` and masked out of matching.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub kind: RuleKind,
+    pub pattern: Regex,
+}
+
+/// The marks found in one paragraph. Ranges are byte ranges into the paragraph's text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// Text that is not content (watermarks, paywall notices, chrome), sorted, non-overlapping.
+    pub noise: Vec<Range<usize>>,
+    /// Placeholder characters (`X`, `〇`) that stand for a name, number or place; the aligner treats
+    /// them as a wildcard, like a digit. Sorted.
+    pub slots: Vec<Range<usize>>,
+    /// Findings, sorted and without duplicates.
+    pub flags: Vec<Flag>,
+}
+
+/// The table of known marks.
+#[derive(Debug, Clone)]
+pub struct MarkTable {
+    rules: Vec<Rule>,
+}
+
+/// Built-in marks: (kind, site or label, pattern). Kinds: `watermark`, `truncated`, `chrome`.
+const BUILTIN: &[(&str, &str, &str)] = &[
+    (
+        "watermark",
+        "笔杆儿网",
+        r"笔杆儿网[，,、\s]*(?:(?:https?://)?(?:www\.)?(?:bgzjy\.cn|biganzijiayuan\.com))?",
+    ),
+    ("watermark", "笔杆儿网", r"(?:https?://)?(?:www\.)?(?:bgzjy\.cn|biganzijiayuan\.com)"),
+    ("watermark", "新文秘网", r"(?:https?://)?(?:www\.)?wm114\.cn"),
+    ("truncated", "", r"[…\.]*[（(]\s*新文秘网[^（()）\n]{0,80}[）)][…\.]*"),
+    ("truncated", "", r"[…\.]*[（(]\s*未完[）)]"),
+    ("truncated", "", r"[…\.]*[（(]\s*未完[，,][^\n]*"),
+    ("truncated", "", r"正式会员可完整阅读[^\n]{0,40}"),
+    ("truncated", "", r"全文共\s*\d+\s*字"),
+    ("chrome", "您的位置", r"^\s*(?:您的位置|当前位置)\s*[:：][^\n]*"),
+    ("chrome", "责任编辑", r"[（(【\[]?\s*责任编辑\s*[:：][^\n）)】\]]{0,20}[）)】\]]?"),
+    ("chrome", "分享到", r"^\s*分享到\s*[:：]?[^\n]{0,60}$"),
+    ("chrome", "发表时间", r"^\s*发表时间\s*[:：][^\n]{0,40}$"),
+];
+
+impl MarkTable {
+    /// The built-in table of template-site marks.
+    pub fn builtin() -> MarkTable {
+        let rules = BUILTIN
+            .iter()
+            .map(|(kind, label, pattern)| {
+                let kind = parse_kind(kind, label).expect("built-in kinds are valid");
+                Rule { kind, pattern: Regex::new(pattern).expect("built-in patterns are valid") }
+            })
+            .collect();
+        MarkTable { rules }
+    }
+
+    /// Adds rules from text, one per line: `kind<TAB>label<TAB>regex`, where kind is `watermark`,
+    /// `truncated` or `chrome`; empty lines and lines starting with `#` are ignored.
+    pub fn with_rules(mut self, text: &str) -> Result<MarkTable, String> {
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.splitn(3, '\t');
+            let (Some(kind), Some(label), Some(pattern)) = (cols.next(), cols.next(), cols.next())
+            else {
+                return Err(format!("line {}: expected kind<TAB>label<TAB>regex", n + 1));
+            };
+            let kind = parse_kind(kind.trim(), label.trim())
+                .ok_or_else(|| format!("line {}: unknown kind {kind:?}", n + 1))?;
+            let pattern =
+                Regex::new(pattern).map_err(|e| format!("line {}: bad regex: {e}", n + 1))?;
+            self.rules.push(Rule { kind, pattern });
+        }
+        Ok(self)
+    }
+
+    /// Finds the marks and placeholders in one paragraph.
+    pub fn scan(&self, text: &str) -> Marks {
+        let mut noise = Vec::new();
+        let mut flags = Vec::new();
+        for rule in &self.rules {
+            for m in rule.pattern.find_iter(text) {
+                if m.is_empty() {
+                    continue;
+                }
+                noise.push(m.range());
+                flags.push(match &rule.kind {
+                    RuleKind::Watermark(site) => Flag::Watermark(site.clone()),
+                    RuleKind::Truncated => Flag::Truncated,
+                    RuleKind::Chrome(label) => Flag::Chrome(label.clone()),
+                });
+            }
+        }
+        let noise = merge_ranges(noise);
+        let mut slots = Vec::new();
+        for (slot, shown) in placeholders(text) {
+            if noise.iter().any(|r| r.contains(&slot.start)) {
+                continue;
+            }
+            flags.push(Flag::Placeholder(text[slot.start..shown].to_string()));
+            slots.push(slot);
+        }
+        slots.sort_by_key(|r| r.start);
+        flags.sort();
+        flags.dedup();
+        Marks { noise, slots, flags }
+    }
+}
+
+fn parse_kind(kind: &str, label: &str) -> Option<RuleKind> {
+    match kind {
+        "watermark" => Some(RuleKind::Watermark(label.to_string())),
+        "truncated" => Some(RuleKind::Truncated),
+        "chrome" => Some(RuleKind::Chrome(label.to_string())),
+        _ => None,
+    }
+}
+
+fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Placeholder slots in `text`: (the slot chars' byte range, end of the flag text). The flag text
+/// takes the next char when it is a Han char or `%`, since `*区` says more than `*`.
+///
+/// Slots: runs of `*`/`＊`; 1–4 `X`/`Ｘ` not part of a Latin word or a number; two or more
+/// `○`/`〇`; underscores after a Han char (a blank to fill in).
+fn placeholders(text: &str) -> Vec<(Range<usize>, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+    let shown_end = |i: usize| match chars.get(i) {
+        Some(&(b, c)) if is_han(c) || c == '%' || c == '％' => b + c.len_utf8(),
+        _ => byte_at(i),
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        let run_of = |pred: &dyn Fn(char) -> bool| {
+            let mut j = i;
+            while j < chars.len() && pred(chars[j].1) {
+                j += 1;
+            }
+            j
+        };
+        let prev = i.checked_sub(1).map(|p| chars[p].1);
+        match c {
+            '*' | '＊' => {
+                let j = run_of(&|c| c == '*' || c == '＊');
+                out.push((byte_at(i)..byte_at(j), shown_end(j)));
+                i = j;
+            }
+            'X' | 'Ｘ' => {
+                let j = run_of(&|c| c == 'X' || c == 'Ｘ');
+                let latin_before = prev.is_some_and(|p| p.is_ascii_alphanumeric());
+                let latin_after = chars.get(j).is_some_and(|&(_, n)| n.is_ascii_alphabetic());
+                if j - i <= 4 && !latin_before && !latin_after {
+                    out.push((byte_at(i)..byte_at(j), shown_end(j)));
+                }
+                i = j;
+            }
+            '○' | '〇' => {
+                let j = run_of(&|c| c == '○' || c == '〇');
+                if j - i >= 2 {
+                    out.push((byte_at(i)..byte_at(j), shown_end(j)));
+                }
+                i = j;
+            }
+            '_' | '＿' => {
+                let j = run_of(&|c| c == '_' || c == '＿');
+                if prev.is_some_and(is_han) {
+                    out.push((byte_at(i)..byte_at(j), byte_at(j)));
+                }
+                i = j;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(text: &str) -> Vec<String> {
+        MarkTable::builtin().scan(text).flags.iter().map(|f| f.to_string()).collect()
+    }
+
+    #[test]
+    fn biganzi_watermarks_from_seed_000() {
+        let line = "党的二十大是……深远历史意义。笔杆儿网，www.biganzijiayuan.com　　大会通过的报告";
+        let marks = MarkTable::builtin().scan(line);
+        assert_eq!(marks.flags, vec![Flag::Watermark("笔杆儿网".into())]);
+        let masked = &line[marks.noise[0].clone()];
+        assert_eq!(masked, "笔杆儿网，www.biganzijiayuan.com　　");
+        assert_eq!(flags("一、认真学习领会党的二十大报告精神笔杆儿网www.bgzjy.cn"), ["watermark:笔杆儿网"]);
+    }
+
+    #[test]
+    fn paywall_cut_is_truncated() {
+        let line = "深入学习贯彻……(未完,全文共6140字,当前仅显示2360字,请阅读下面提示信息。";
+        assert_eq!(flags(line), ["truncated"]);
+        assert_eq!(flags("正文在此……（新文秘网https://www.wm114.cn省略680字，正式会员可完整阅读）……"), [
+            "truncated",
+            "watermark:新文秘网"
+        ]);
+    }
+
+    #[test]
+    fn placeholders_are_flagged_with_their_slot_word() {
+        assert_eq!(
+            flags("*区XXX同志全年共举行集体学习X次，完成率XX%。"),
+            ["placeholder:*区", "placeholder:XXX同", "placeholder:XX%", "placeholder:X次"]
+        );
+        let marks = MarkTable::builtin().scan("学习X次");
+        assert_eq!(marks.slots, vec![6..7]);
+    }
+
+    #[test]
+    fn latin_words_and_numbers_are_not_placeholders() {
+        assert!(flags("XBOX与Linux系统、X86架构、SARS-CoV-2").is_empty());
+        assert!(flags("APEX会议").is_empty());
+        assert_eq!(flags("〇〇县"), ["placeholder:〇〇县"]);
+        assert!(flags("二〇二四年").is_empty());
+    }
+
+    #[test]
+    fn chrome_lines() {
+        assert_eq!(
+            flags("您的位置:新文秘网>>政府/行政/七一党建专题/>>正文"),
+            ["chrome:您的位置"]
+        );
+        assert_eq!(flags("发表时间:2025/6/25 21:18:55"), ["chrome:发表时间"]);
+    }
+
+    #[test]
+    fn user_rules_extend_the_table() {
+        let table = MarkTable::builtin().with_rules("# mine\nwatermark\t范文网\t范文网\n").unwrap();
+        assert_eq!(table.scan("本文来自范文网").flags, vec![Flag::Watermark("范文网".into())]);
+        assert!(MarkTable::builtin().with_rules("bogus\tx\ty").is_err());
+        assert!(MarkTable::builtin().with_rules("watermark\tx\t(").is_err());
+    }
+}

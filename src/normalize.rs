@@ -1,0 +1,127 @@
+//! The significant-char stream of a paragraph, with a map back to the original text.
+//!
+//! Matching compares what a reader would call the same text: full-width and half-width forms
+//! (`，` / `,`, `（一）` / `(一)`, `１２` / `12`) fold together by NFKC, ASCII case folds, and
+//! whitespace, punctuation and template-site marks drop out. Digits and placeholder slots become
+//! one wildcard char, so “集体学习X次” and “集体学习12次” line up. Every kept char remembers its
+//! offset in the document, so reports point at the real text.
+
+use crate::marks::Marks;
+use std::ops::Range;
+use unicode_normalization::UnicodeNormalization;
+
+/// Stands for any digit or placeholder slot in the significant stream.
+pub const WILDCARD: char = '#';
+
+/// The significant chars of one paragraph.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    /// Folded significant chars.
+    pub chars: Vec<char>,
+    /// `offsets[i]` is the char offset, in the whole document, of the char `chars[i]` came from.
+    pub offsets: Vec<u32>,
+}
+
+impl Normalized {
+    /// Number of significant chars.
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    /// True when the paragraph has no significant chars.
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// Document char range of the significant chars `range` (end exclusive).
+    pub fn doc_range(&self, range: Range<usize>) -> Range<usize> {
+        if range.is_empty() || range.end > self.offsets.len() {
+            return 0..0;
+        }
+        self.offsets[range.start] as usize..self.offsets[range.end - 1] as usize + 1
+    }
+}
+
+/// Folds one char to its significant form, or `None` when it is not significant (whitespace,
+/// punctuation, symbols). Significant means a letter or a number, as Unicode defines them.
+pub fn fold(c: char) -> Option<char> {
+    match c {
+        '\u{4e00}'..='\u{9fff}' => Some(c),
+        '0'..='9' => Some(WILDCARD),
+        'a'..='z' => Some(c),
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        _ if c.is_ascii() => None,
+        _ if !c.is_alphanumeric() => None,
+        _ => {
+            let f = c.nfkc().next()?;
+            if f.is_ascii_digit() || (c.is_numeric() && !is_han_numeral(c)) {
+                Some(WILDCARD)
+            } else {
+                f.to_lowercase().next()
+            }
+        }
+    }
+}
+
+/// 〇 and the like are numbers to Unicode but words to a reader (二〇二四年).
+fn is_han_numeral(c: char) -> bool {
+    matches!(c, '〇' | '\u{3021}'..='\u{3029}' | '\u{3038}'..='\u{303a}')
+}
+
+/// Significant chars of `text`, a paragraph that starts at char `char_start` of its document, with
+/// the marks' noise left out and their slots turned into wildcards.
+pub fn normalize(text: &str, char_start: usize, marks: &Marks) -> Normalized {
+    let mut out = Normalized {
+        chars: Vec::with_capacity(text.len() / 3 + 1),
+        offsets: Vec::with_capacity(text.len() / 3 + 1),
+    };
+    let mut noise = marks.noise.iter().peekable();
+    let mut slots = marks.slots.iter().peekable();
+    for (n, (b, c)) in text.char_indices().enumerate() {
+        while noise.next_if(|r| r.end <= b).is_some() {}
+        if noise.peek().is_some_and(|r| r.start <= b) {
+            continue;
+        }
+        while slots.next_if(|r| r.end <= b).is_some() {}
+        let folded = if slots.peek().is_some_and(|r| r.start <= b) { Some(WILDCARD) } else { fold(c) };
+        if let Some(f) = folded {
+            out.chars.push(f);
+            out.offsets.push((char_start + n) as u32);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::marks::MarkTable;
+
+    fn sig(text: &str) -> String {
+        normalize(text, 0, &MarkTable::builtin().scan(text)).chars.into_iter().collect()
+    }
+
+    #[test]
+    fn width_case_and_punctuation_fold() {
+        assert_eq!(sig("（一）ＡＢｃ，Ab！"), "一abcab");
+        assert_eq!(sig("(一)ABc,Ab!"), "一abcab");
+        assert_eq!(sig("　　同志们：\u{a0}今天"), "同志们今天");
+    }
+
+    #[test]
+    fn digits_and_slots_are_wildcards() {
+        assert_eq!(sig("集体学习12次"), "集体学习##次");
+        assert_eq!(sig("集体学习X次"), "集体学习#次");
+        assert_eq!(sig("２０２４年①"), "####年#");
+        assert_eq!(sig("二〇二四年"), "二〇二四年");
+    }
+
+    #[test]
+    fn watermarks_are_masked_and_offsets_map_back() {
+        let text = "精神笔杆儿网www.bgzjy.cn，学习";
+        let n = normalize(text, 100, &MarkTable::builtin().scan(text));
+        assert_eq!(n.chars.iter().collect::<String>(), "精神学习");
+        assert_eq!(n.offsets, vec![100, 101, 120, 121]);
+        assert_eq!(n.doc_range(1..3), 101..121);
+    }
+}

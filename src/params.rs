@@ -1,0 +1,93 @@
+//! Every tuning constant of the pipeline, in one place, with the reason for its value.
+//!
+//! Constants that change what is written into fingerprints (shingle size, hash seeds, winnowing
+//! window) are part of the fingerprint format: changing them changes every stored index.
+
+/// Words per shingle. Two-word shingles are mostly common collocations (经济 发展); three words
+/// (≈ 6 chars of Chinese) are specific enough that their document frequency separates 套话 from
+/// one document's wording, and short enough that a lightly edited clause still keeps some.
+pub const SHINGLE_WORDS: usize = 3;
+
+/// Winnowing window, in shingles. Guarantees that a shared run of `WINNOW_WINDOW + SHINGLE_WORDS - 1`
+/// words (≈ 12 chars, just under the 13-char run that defines `partial`) is always retrieved, while
+/// indexing only about 2 / (w + 1) = 40 % of the shingles.
+pub const WINNOW_WINDOW: usize = 4;
+
+/// Chars per alignment seed gram. Dense rewrites (one edit every 7–8 chars) leave unchanged runs of
+/// 4–7 chars; 4-grams catch them, 3-grams would also match every common word pair.
+pub const SEED_GRAM: usize = 4;
+
+/// A source gram occurring more often than this in one paragraph is skipped as a seed: such
+/// repeats (的的, numbers) only multiply spurious seeds.
+pub const SEED_GRAM_MAX_REPEAT: usize = 16;
+
+/// Largest gap, in significant chars on either side, that the aligner bridges inside one run: a
+/// changed number, a synonym swap, an inserted adverb or short clause.
+pub const MAX_GAP: usize = 10;
+
+/// How far, in chars, two chained seeds may drift apart diagonally (insertion minus deletion).
+pub const MAX_DRIFT: usize = 8;
+
+/// A chain needs at least this share of matched chars over its draft extent to count: below it,
+/// it is scattered common words, not a copied run.
+pub const MIN_CHAIN_DENSITY: f64 = 0.5;
+
+/// Default minimum matched significant chars for a run to count as reuse (the 13-char rule that
+/// CNKI-style reports use, applied to aligned chars rather than to one exact window).
+pub const DEFAULT_MIN_RUN: usize = 13;
+
+/// Matched chars from which a shorter run supports a pair that already has a `min_run` run (the
+/// pieces of a lightly edited paragraph between its edits).
+pub fn support_run(min_run: usize) -> usize {
+    (min_run / 2).max(SEED_GRAM + 2).min(min_run)
+}
+
+/// Default share of a paragraph's significant chars that must come from one source for `copy`.
+pub const DEFAULT_COPY_SCORE: f64 = 0.5;
+
+/// A shingle is 套话 evidence when it occurs in at least this many corpus documents …
+pub const BOILERPLATE_MIN_DOCS: u32 = 3;
+/// … or in at least this share of them, whichever is larger, so the threshold grows with the corpus.
+pub const BOILERPLATE_DOC_SHARE: f64 = 0.01;
+
+/// A run is boilerplate when at least this share of its chars is covered by 套话 shingles.
+pub const BOILERPLATE_RUN_SHARE: f64 = 0.5;
+
+/// A paragraph with no copy is `boilerplate` when 套话 runs cover at least this share of it.
+pub const BOILERPLATE_PARAGRAPH_SHARE: f64 = 0.5;
+
+/// Retrieval reads at most this many postings of one fingerprint: common shingles would otherwise
+/// make every query touch a large part of the corpus (their document frequency is kept apart).
+pub const POSTINGS_CAP: usize = 64;
+
+/// Source paragraphs aligned per draft paragraph, best retrieval score first.
+pub const MAX_CANDIDATES: usize = 16;
+
+/// SimHash distance (of 64 bits) within which two paragraphs are near-duplicates (Manku et al. 2007).
+pub const SIMHASH_MAX_DISTANCE: u32 = 3;
+
+/// Characters of a paragraph shown in the `excerpt` column.
+pub const EXCERPT_CHARS: usize = 40;
+/// Characters of the longest matched run shown in the `matched_text` column.
+pub const MATCHED_TEXT_CHARS: usize = 80;
+
+/// The settings a user can change on the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Minimum matched significant chars for `partial`.
+    pub min_run: usize,
+    /// Share of a paragraph from one source for `copy`.
+    pub copy_score: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { min_run: DEFAULT_MIN_RUN, copy_score: DEFAULT_COPY_SCORE }
+    }
+}
+
+/// Document frequency at or above which a shingle counts as 套话 in a corpus of `docs` documents.
+pub fn boilerplate_min_df(docs: usize) -> u32 {
+    let share = (docs as f64 * BOILERPLATE_DOC_SHARE).ceil() as u32;
+    share.max(BOILERPLATE_MIN_DOCS)
+}

@@ -1,0 +1,217 @@
+//! The reports: `paragraphs.csv`, `spans.csv`, `documents.csv` (docs/report-format.md) and the
+//! terminal summary.
+//!
+//! The CSVs are opened in Excel and WPS by people who will not fix an encoding: they start with a
+//! UTF-8 BOM unless asked not to. Each file is written under a temporary name and renamed into
+//! place, so a report is either the old one or the new one, never half of each.
+
+use crate::classify::{SpanKind, Verdict};
+use crate::marks::Flag;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// One row of `paragraphs.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParagraphRow {
+    pub para: usize,
+    pub start: usize,
+    pub end: usize,
+    pub chars: usize,
+    pub verdict: Verdict,
+    pub score: f64,
+    pub source: String,
+    pub source_para: Option<usize>,
+    pub simhash_distance: Option<u32>,
+    pub matched_chars: usize,
+    pub flags: Vec<Flag>,
+    pub excerpt: String,
+    pub matched_text: String,
+}
+
+/// One row of `spans.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanRow {
+    pub para: usize,
+    pub start: usize,
+    pub end: usize,
+    pub source: String,
+    pub source_start: usize,
+    pub source_end: usize,
+    pub kind: SpanKind,
+}
+
+/// One row of `documents.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRow {
+    pub paragraphs: usize,
+    pub chars: usize,
+    pub copied_ratio: f64,
+    pub boilerplate_ratio: f64,
+    pub top_source: String,
+    pub top_source_ratio: f64,
+    pub flags: Vec<Flag>,
+}
+
+/// Everything found in one draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftReport {
+    /// The draft's path as given on the command line.
+    pub draft: String,
+    pub paragraphs: Vec<ParagraphRow>,
+    pub spans: Vec<SpanRow>,
+    pub summary: DocumentRow,
+}
+
+const PARAGRAPH_COLUMNS: [&str; 13] = [
+    "draft", "para", "start", "end", "chars", "verdict", "score", "source", "source_para",
+    "simhash_distance", "matched_chars", "flags", "excerpt",
+];
+const SPAN_COLUMNS: [&str; 8] = ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
+const DOCUMENT_COLUMNS: [&str; 8] = [
+    "draft", "paragraphs", "chars", "copied_ratio", "boilerplate_ratio", "top_source", "top_source_ratio", "flags",
+];
+
+fn flags_cell(flags: &[Flag]) -> String {
+    flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(";")
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Writes the three CSV reports for `reports` into `dir` (created if missing).
+pub fn write_reports(dir: &Path, reports: &[DraftReport], bom: bool) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    write_csv(&dir.join("paragraphs.csv"), bom, |w| {
+        let mut header: Vec<&str> = PARAGRAPH_COLUMNS.to_vec();
+        header.push("matched_text");
+        w.write_record(&header)?;
+        for r in reports {
+            for p in &r.paragraphs {
+                w.write_record([
+                    r.draft.clone(),
+                    p.para.to_string(),
+                    p.start.to_string(),
+                    p.end.to_string(),
+                    p.chars.to_string(),
+                    p.verdict.to_string(),
+                    format!("{:.3}", p.score),
+                    p.source.clone(),
+                    opt(p.source_para),
+                    opt(p.simhash_distance),
+                    p.matched_chars.to_string(),
+                    flags_cell(&p.flags),
+                    p.excerpt.clone(),
+                    p.matched_text.clone(),
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    write_csv(&dir.join("spans.csv"), bom, |w| {
+        w.write_record(SPAN_COLUMNS)?;
+        for r in reports {
+            for s in &r.spans {
+                w.write_record([
+                    r.draft.clone(),
+                    s.para.to_string(),
+                    s.start.to_string(),
+                    s.end.to_string(),
+                    s.source.clone(),
+                    s.source_start.to_string(),
+                    s.source_end.to_string(),
+                    s.kind.to_string(),
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    write_csv(&dir.join("documents.csv"), bom, |w| {
+        w.write_record(DOCUMENT_COLUMNS)?;
+        for r in reports {
+            let d = &r.summary;
+            w.write_record([
+                r.draft.clone(),
+                d.paragraphs.to_string(),
+                d.chars.to_string(),
+                format!("{:.3}", d.copied_ratio),
+                format!("{:.3}", d.boilerplate_ratio),
+                d.top_source.clone(),
+                format!("{:.3}", d.top_source_ratio),
+                flags_cell(&d.flags),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes a CSV to a temporary file beside `path`, then renames it into place.
+fn write_csv(
+    path: &Path,
+    bom: bool,
+    fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
+) -> io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut out = io::BufWriter::new(file);
+        if bom {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
+        {
+            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut out);
+            fill(&mut w).map_err(io::Error::other)?;
+            w.flush()?;
+        }
+        out.flush()?;
+        out.get_ref().sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A short human summary of a draft's report, for the terminal.
+pub fn summary(r: &DraftReport) -> String {
+    let count = |v: Verdict| r.paragraphs.iter().filter(|p| p.verdict == v).count();
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let mut out = format!(
+        "{}\n  复制比 copied {} · 套话 boilerplate {} · {} paragraphs: {} copy, {} partial, {} boilerplate, {} original\n",
+        r.draft,
+        pct(r.summary.copied_ratio),
+        pct(r.summary.boilerplate_ratio),
+        r.paragraphs.len(),
+        count(Verdict::Copy),
+        count(Verdict::Partial),
+        count(Verdict::Boilerplate),
+        count(Verdict::Original),
+    );
+    let mut by_source: Vec<(&str, usize)> = Vec::new();
+    for p in r.paragraphs.iter().filter(|p| matches!(p.verdict, Verdict::Copy | Verdict::Partial)) {
+        match by_source.iter_mut().find(|(s, _)| *s == p.source) {
+            Some(e) => e.1 += p.matched_chars,
+            None => by_source.push((&p.source, p.matched_chars)),
+        }
+    }
+    by_source.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if !by_source.is_empty() {
+        out.push_str("  top sources:\n");
+        for (s, c) in by_source.iter().take(3) {
+            let share = if r.summary.chars == 0 { 0.0 } else { *c as f64 / r.summary.chars as f64 };
+            out.push_str(&format!("    {} {}\n", pct(share), s));
+        }
+    }
+    let flagged: Vec<String> = r
+        .paragraphs
+        .iter()
+        .filter(|p| !p.flags.is_empty())
+        .map(|p| format!("¶{} {}", p.para, flags_cell(&p.flags)))
+        .collect();
+    if !flagged.is_empty() {
+        out.push_str(&format!("  template-site flags: {}\n", flagged.join(" · ")));
+    }
+    out
+}
