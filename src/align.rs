@@ -15,7 +15,8 @@ use std::ops::Range;
 pub struct Run {
     pub draft: Range<usize>,
     pub source: Range<usize>,
-    /// Chars inside exact matches (the rest of the range is bridged gaps).
+    /// Chars inside exact matches, numbers and slots not counted (the rest of the range is
+    /// bridged gaps): a matching number is no evidence of copying.
     pub matched: usize,
     /// Length of the longest exact match in the run.
     pub longest: usize,
@@ -43,12 +44,13 @@ pub fn align(draft: &[char], source: &[char], min_matched: usize) -> Vec<Run> {
         seeds.truncate(MAX_SEEDS);
     }
     seeds.sort_by_key(|x| (x.d, x.s));
+    let solid = Solid::new(draft);
     let mut used = vec![false; seeds.len()];
     let mut runs = Vec::new();
     let mut best = vec![0usize; seeds.len()];
     let mut prev = vec![usize::MAX; seeds.len()];
     while runs.len() < MAX_RUNS {
-        chain_scores(&seeds, &used, &mut best, &mut prev);
+        chain_scores(&seeds, &solid, &used, &mut best, &mut prev);
         let Some(end) = (0..seeds.len()).filter(|&t| !used[t]).max_by_key(|&t| (best[t], usize::MAX - t))
         else {
             break;
@@ -65,7 +67,7 @@ pub fn align(draft: &[char], source: &[char], min_matched: usize) -> Vec<Run> {
         for &t in &chain {
             used[t] = true;
         }
-        let run = run_of(&seeds, &chain);
+        let run = run_of(&seeds, &solid, &chain);
         if run.matched as f64 >= MIN_CHAIN_DENSITY * run.draft.len() as f64 {
             runs.push(run);
         }
@@ -115,6 +117,26 @@ fn seeds(draft: &[char], source: &[char]) -> Vec<Seed> {
     out
 }
 
+/// Prefix counts of the draft chars that are not wildcards.
+struct Solid(Vec<u32>);
+
+impl Solid {
+    fn new(chars: &[char]) -> Solid {
+        let mut acc = Vec::with_capacity(chars.len() + 1);
+        acc.push(0);
+        let mut n = 0;
+        for &c in chars {
+            n += u32::from(c != WILDCARD);
+            acc.push(n);
+        }
+        Solid(acc)
+    }
+
+    fn count(&self, r: Range<usize>) -> usize {
+        (self.0[r.end] - self.0[r.start]) as usize
+    }
+}
+
 fn all_wild(chars: &[char]) -> bool {
     chars.iter().all(|&c| c == WILDCARD)
 }
@@ -125,7 +147,7 @@ fn gram_key(chars: &[char]) -> u64 {
 
 /// For each unused seed, the best chain ending at it: `best[t]` matched chars, `prev[t]` the seed
 /// before it (`usize::MAX` when it starts the chain).
-fn chain_scores(seeds: &[Seed], used: &[bool], best: &mut [usize], prev: &mut [usize]) {
+fn chain_scores(seeds: &[Seed], solid: &Solid, used: &[bool], best: &mut [usize], prev: &mut [usize]) {
     for t in 0..seeds.len() {
         best[t] = 0;
         prev[t] = usize::MAX;
@@ -133,13 +155,14 @@ fn chain_scores(seeds: &[Seed], used: &[bool], best: &mut [usize], prev: &mut [u
             continue;
         }
         let st = seeds[t];
-        best[t] = st.len;
+        best[t] = solid.count(st.d..st.d + st.len);
         for u in 0..t {
             if used[u] {
                 continue;
             }
             let su = seeds[u];
             let Some((eff, gap_d, gap_s)) = link(su, st) else { continue };
+            let eff = solid.count(st.d + st.len - eff..st.d + st.len);
             if gap_d > MAX_GAP || gap_s > MAX_GAP || gap_d.abs_diff(gap_s) > MAX_DRIFT {
                 continue;
             }
@@ -165,14 +188,15 @@ fn link(u: Seed, t: Seed) -> Option<(usize, usize, usize)> {
     Some((t.len - overlap, d - (u.d + u.len), s - (u.s + u.len)))
 }
 
-fn run_of(seeds: &[Seed], chain: &[usize]) -> Run {
+fn run_of(seeds: &[Seed], solid: &Solid, chain: &[usize]) -> Run {
     let first = seeds[chain[0]];
-    let mut matched = first.len;
-    let mut longest = first.len;
+    let mut matched = solid.count(first.d..first.d + first.len);
+    let mut longest = matched;
     let mut end = (first.d + first.len, first.s + first.len);
     for w in chain.windows(2) {
         let (u, t) = (seeds[w[0]], seeds[w[1]]);
         if let Some((eff, _, _)) = link(u, t) {
+            let eff = solid.count(t.d + t.len - eff..t.d + t.len);
             matched += eff;
             longest = longest.max(eff);
         }

@@ -8,7 +8,7 @@
 use crate::align::Run;
 use crate::index::{Index, ParaRef};
 use crate::params::{
-    Settings, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN,
+    Settings, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN, FUZZY_RUN_FACTOR,
 };
 use crate::shingle::Shingle;
 use std::fmt;
@@ -92,6 +92,8 @@ pub struct Evidence {
     pub boilerplate: Vec<bool>,
     /// Covered by a shingle that occurs anywhere in the corpus.
     pub known: Vec<bool>,
+    /// Covered by a high-frequency shingle, however short the stretch.
+    pub frequent: Vec<bool>,
 }
 
 impl Evidence {
@@ -103,12 +105,22 @@ impl Evidence {
 
     /// As [`Evidence::gather`], from document frequencies already looked up.
     pub fn from_dfs(len: usize, shingles: &[Shingle], dfs: &[u32], bp_df: u32, min_run: usize) -> Evidence {
-        let mut ev = Evidence { boilerplate: vec![false; len], known: vec![false; len] };
+        let mut ev = Evidence {
+            boilerplate: vec![false; len],
+            known: vec![false; len],
+            frequent: vec![false; len],
+        };
+        for (s, &df) in shingles.iter().zip(dfs) {
+            let r = s.start as usize..s.end as usize;
+            if df > 0 {
+                mark(&mut ev.known, r.clone());
+            }
+            if df >= bp_df {
+                mark(&mut ev.frequent, r);
+            }
+        }
         let mut i = 0;
         while i < shingles.len() {
-            if dfs[i] > 0 {
-                mark(&mut ev.known, shingles[i].start as usize..shingles[i].end as usize);
-            }
             if dfs[i] < bp_df {
                 i += 1;
                 continue;
@@ -116,7 +128,6 @@ impl Evidence {
             let mut j = i;
             while j + 1 < shingles.len() && dfs[j + 1] >= bp_df && shingles[j + 1].start < shingles[j].end {
                 j += 1;
-                mark(&mut ev.known, shingles[j].start as usize..shingles[j].end as usize);
             }
             let stretch = shingles[i].start as usize..shingles[j].end as usize;
             if stretch.len() >= min_run {
@@ -127,7 +138,8 @@ impl Evidence {
         ev
     }
 
-    /// True when a run is mostly 套话: most of its chars that the corpus knows at all are 套话.
+    /// True when a run is mostly 套话: most of its chars that the corpus knows at all are in
+    /// high-frequency shingles.
     pub fn run_is_boilerplate(&self, run: &Run) -> bool {
         let r = run.draft.start.min(self.known.len())..run.draft.end.min(self.known.len());
         let known = self.known[r.clone()].iter().filter(|&&k| k).count();
@@ -159,9 +171,9 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
         .iter()
         .copied()
         .filter(|m| {
-            m.run.matched >= min_run
+            is_primary(&m.run, min_run)
                 || (m.run.matched >= support
-                    && copy_runs.iter().any(|o| o.source == m.source && o.run.matched >= min_run))
+                    && copy_runs.iter().any(|o| o.source == m.source && is_primary(&o.run, min_run)))
         })
         .collect();
     accepted.sort_by(|a, b| b.run.matched.cmp(&a.run.matched).then(a.source.cmp(&b.source)));
@@ -218,9 +230,12 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
             }
         } else {
             for m in &runs {
-                new_chars += count_new(&reported, &m.run.draft);
-                mark(&mut reported, m.run.draft.clone());
-                spans.push(span(m, SpanKind::Copy));
+                let new = count_new(&reported, &m.run.draft);
+                if new > 0 {
+                    new_chars += new;
+                    mark(&mut reported, m.run.draft.clone());
+                    spans.push(span(m, SpanKind::Copy));
+                }
             }
         }
         copied_by_doc.push((doc, new_chars));
@@ -277,6 +292,12 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
     ParagraphVerdict { verdict, source, score, matched_chars, longest, spans, copied_by_doc, boilerplate_chars }
 }
 
+/// A run that is evidence on its own: an exact match of `min_run` chars (the 13-char rule), or a
+/// fuzzy run twice as long, which a paraphrase leaves and a chance echo of common words does not.
+fn is_primary(run: &Run, min_run: usize) -> bool {
+    run.longest >= min_run || run.matched >= FUZZY_RUN_FACTOR * min_run
+}
+
 fn span(m: &Match, kind: SpanKind) -> SpanDecision {
     SpanDecision { source: m.source, draft: m.run.draft.clone(), source_range: m.run.source.clone(), kind }
 }
@@ -308,7 +329,7 @@ mod tests {
     }
 
     fn no_evidence(len: usize) -> Evidence {
-        Evidence { boilerplate: vec![false; len], known: vec![true; len] }
+        Evidence { boilerplate: vec![false; len], known: vec![true; len], frequent: vec![false; len] }
     }
 
     #[test]
@@ -339,6 +360,7 @@ mod tests {
     fn formula_is_boilerplate_not_copy() {
         let mut ev = no_evidence(40);
         mark(&mut ev.boilerplate, 0..30);
+        mark(&mut ev.frequent, 0..30);
         let v = classify(40, &ev, &[m(2, 4, 0..30, 100..130, 30)], &Settings::default());
         assert_eq!(v.verdict, Verdict::Boilerplate);
         assert_eq!(v.source, Some(ParaRef { doc: 2, para: 4 }));

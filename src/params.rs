@@ -42,6 +42,11 @@ pub fn support_run(min_run: usize) -> usize {
     (min_run / 2).max(SEED_GRAM + 2).min(min_run)
 }
 
+/// A run without an exact match of `min_run` chars counts on its own only when it has this many
+/// times `min_run` matched chars: a paraphrase leaves that many, two formulaic clauses that happen
+/// to sit side by side do not.
+pub const FUZZY_RUN_FACTOR: usize = 2;
+
 /// Default share of a paragraph's significant chars that must come from one source for `copy`.
 pub const DEFAULT_COPY_SCORE: f64 = 0.5;
 
