@@ -215,11 +215,22 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
         let mut new_chars = 0;
         if verdict == Verdict::Copy {
             // A copied paragraph is one case per source paragraph, gaps between its runs included.
-            let mut paras: Vec<ParaRef> = runs.iter().map(|m| m.source).collect();
+            // Each run claims its draft chars, longest first; a run whose chars are mostly claimed
+            // by another source paragraph's run is an echo and does not stretch this one's span.
+            let mut claimed = vec![false; len];
+            let mut kept: Vec<&Match> = Vec::new();
+            for m in &runs {
+                let new = count_new(&claimed, &m.run.draft);
+                if 2 * new > m.run.draft.len() || kept.iter().any(|k| k.source == m.source && 2 * new > 0) {
+                    mark(&mut claimed, m.run.draft.clone());
+                    kept.push(m);
+                }
+            }
+            let mut paras: Vec<ParaRef> = kept.iter().map(|m| m.source).collect();
             paras.sort();
             paras.dedup();
             for p in paras {
-                let of_para = runs.iter().filter(|m| m.source == p);
+                let of_para = kept.iter().filter(|m| m.source == p);
                 let d0 = of_para.clone().map(|m| m.run.draft.start).min().unwrap_or(0);
                 let d1 = of_para.clone().map(|m| m.run.draft.end).max().unwrap_or(0);
                 let s0 = of_para.clone().map(|m| m.run.source.start).min().unwrap_or(0);
