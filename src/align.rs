@@ -20,6 +20,8 @@ pub struct Run {
     pub matched: usize,
     /// Length of the longest exact match in the run.
     pub longest: usize,
+    /// Draft ranges of the exact matches the run is made of, in order.
+    pub pieces: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -192,17 +194,20 @@ fn run_of(seeds: &[Seed], solid: &Solid, chain: &[usize]) -> Run {
     let first = seeds[chain[0]];
     let mut matched = solid.count(first.d..first.d + first.len);
     let mut longest = matched;
+    let mut pieces = vec![first.d..first.d + first.len];
     let mut end = (first.d + first.len, first.s + first.len);
     for w in chain.windows(2) {
         let (u, t) = (seeds[w[0]], seeds[w[1]]);
         if let Some((eff, _, _)) = link(u, t) {
-            let eff = solid.count(t.d + t.len - eff..t.d + t.len);
+            let piece = t.d + t.len - eff..t.d + t.len;
+            let eff = solid.count(piece.clone());
             matched += eff;
             longest = longest.max(eff);
+            pieces.push(piece);
         }
         end = (t.d + t.len, t.s + t.len);
     }
-    Run { draft: first.d..end.0, source: first.s..end.1, matched, longest }
+    Run { draft: first.d..end.0, source: first.s..end.1, matched, longest, pieces }
 }
 
 #[cfg(test)]

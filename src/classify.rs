@@ -8,8 +8,9 @@
 use crate::align::Run;
 use crate::index::{Index, ParaRef};
 use crate::params::{
-    Settings, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN, FUZZY_RUN_FACTOR,
+    Settings, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_MATCHED_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN, FUZZY_RUN_FACTOR, SHORT_RUN_FACTOR,
 };
+use crate::normalize::{Normalized, WILDCARD};
 use crate::shingle::Shingle;
 use std::fmt;
 use std::ops::Range;
@@ -94,21 +95,25 @@ pub struct Evidence {
     pub known: Vec<bool>,
     /// Covered by a high-frequency shingle, however short the stretch.
     pub frequent: Vec<bool>,
+    /// Not a wildcard (numbers and slots are no evidence either way).
+    pub solid: Vec<bool>,
 }
 
 impl Evidence {
     /// Looks up the document frequency of each shingle of a paragraph of `len` significant chars.
-    pub fn gather(len: usize, shingles: &[Shingle], index: &Index, min_run: usize) -> Evidence {
+    pub fn gather(norm: &Normalized, shingles: &[Shingle], index: &Index, min_run: usize) -> Evidence {
         let dfs: Vec<u32> = shingles.iter().map(|s| index.df(s.hash)).collect();
-        Evidence::from_dfs(len, shingles, &dfs, index.boilerplate_df, min_run)
+        Evidence::from_dfs(&norm.chars, shingles, &dfs, index.boilerplate_df, min_run)
     }
 
     /// As [`Evidence::gather`], from document frequencies already looked up.
-    pub fn from_dfs(len: usize, shingles: &[Shingle], dfs: &[u32], bp_df: u32, min_run: usize) -> Evidence {
+    pub fn from_dfs(chars: &[char], shingles: &[Shingle], dfs: &[u32], bp_df: u32, min_run: usize) -> Evidence {
+        let len = chars.len();
         let mut ev = Evidence {
             boilerplate: vec![false; len],
             known: vec![false; len],
             frequent: vec![false; len],
+            solid: chars.iter().map(|&c| c != WILDCARD).collect(),
         };
         for (s, &df) in shingles.iter().zip(dfs) {
             let r = s.start as usize..s.end as usize;
@@ -138,13 +143,24 @@ impl Evidence {
         ev
     }
 
-    /// True when a run is mostly 套话: most of its chars that the corpus knows at all are in
-    /// high-frequency shingles.
-    pub fn run_is_boilerplate(&self, run: &Run) -> bool {
-        let r = run.draft.start.min(self.known.len())..run.draft.end.min(self.known.len());
+    /// True when a run is mostly 套话: most of the chars the corpus knows lie in long stretches of
+    /// high-frequency shingles, or — for a short run — nearly all of its matched chars lie in
+    /// high-frequency shingles (formulaic clauses side by side, each too short to be a stretch of
+    /// its own). A long run of frequent pieces is a specific sequence of them: that is copying.
+    pub fn run_is_boilerplate(&self, run: &Run, min_run: usize) -> bool {
+        let n = self.known.len();
+        let r = run.draft.start.min(n)..run.draft.end.min(n);
         let known = self.known[r.clone()].iter().filter(|&&k| k).count();
         let bp = self.boilerplate[r].iter().filter(|&&b| b).count();
-        known > 0 && bp as f64 >= BOILERPLATE_RUN_SHARE * known as f64
+        let frequent_matched: usize = run
+            .pieces
+            .iter()
+            .map(|p| (p.start.min(n)..p.end.min(n)).filter(|&i| self.frequent[i] && self.solid[i]).count())
+            .sum();
+        (known > 0 && bp as f64 >= BOILERPLATE_RUN_SHARE * known as f64)
+            || (run.matched < SHORT_RUN_FACTOR * min_run
+                && run.matched > 0
+                && frequent_matched as f64 >= BOILERPLATE_MATCHED_SHARE * run.matched as f64)
     }
 }
 
@@ -164,7 +180,7 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
     let min_run = settings.min_run.max(1);
     let support = crate::params::support_run(min_run);
     let (bp_runs, copy_runs): (Vec<&Match>, Vec<&Match>) =
-        matches.iter().partition(|m| evidence.run_is_boilerplate(&m.run));
+        matches.iter().partition(|m| evidence.run_is_boilerplate(&m.run, min_run));
 
     // A pair of paragraphs counts when one run reaches min_run; then its shorter runs support it.
     let mut accepted: Vec<&Match> = copy_runs
@@ -336,11 +352,17 @@ mod tests {
 
     fn m(doc: u32, para: u32, d: Range<usize>, s: Range<usize>, matched: usize) -> Match {
         let longest = matched;
-        Match { source: ParaRef { doc, para }, run: Run { draft: d, source: s, matched, longest } }
+        let pieces = vec![d.clone()];
+        Match { source: ParaRef { doc, para }, run: Run { draft: d, source: s, matched, longest, pieces } }
     }
 
     fn no_evidence(len: usize) -> Evidence {
-        Evidence { boilerplate: vec![false; len], known: vec![true; len], frequent: vec![false; len] }
+        Evidence {
+            boilerplate: vec![false; len],
+            known: vec![true; len],
+            frequent: vec![false; len],
+            solid: vec![true; len],
+        }
     }
 
     #[test]
@@ -384,10 +406,11 @@ mod tests {
     fn evidence_needs_a_long_stretch_of_frequent_shingles() {
         let sh = |s: u32, e: u32| Shingle { hash: 0, start: s, end: e };
         let shingles = [sh(0, 6), sh(2, 9), sh(5, 14), sh(9, 16), sh(14, 20)];
-        let ev = Evidence::from_dfs(20, &shingles, &[9, 9, 9, 1, 0], 3, 13);
+        let chars = ['字'; 20];
+        let ev = Evidence::from_dfs(&chars, &shingles, &[9, 9, 9, 1, 0], 3, 13);
         assert_eq!(ev.boilerplate.iter().filter(|&&b| b).count(), 14);
         assert_eq!(ev.known.iter().filter(|&&b| b).count(), 16);
-        let ev = Evidence::from_dfs(20, &shingles, &[9, 9, 1, 9, 0], 3, 13);
+        let ev = Evidence::from_dfs(&chars, &shingles, &[9, 9, 1, 9, 0], 3, 13);
         assert!(!ev.boilerplate.iter().any(|&b| b), "two short stretches are not 套话");
     }
 }

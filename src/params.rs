@@ -58,6 +58,12 @@ pub const BOILERPLATE_DOC_SHARE: f64 = 0.01;
 /// A run is boilerplate when at least this share of its chars is covered by 套话 shingles.
 pub const BOILERPLATE_RUN_SHARE: f64 = 0.5;
 
+/// … or, for a run shorter than `SHORT_RUN_FACTOR × min_run` matched chars, when at least this
+/// share of its matched chars lie in high-frequency shingles.
+pub const BOILERPLATE_MATCHED_SHARE: f64 = 0.7;
+/// See [`BOILERPLATE_MATCHED_SHARE`].
+pub const SHORT_RUN_FACTOR: usize = 3;
+
 /// A paragraph with no copy is `boilerplate` when 套话 runs cover at least this share of it.
 pub const BOILERPLATE_PARAGRAPH_SHARE: f64 = 0.5;
 
