@@ -58,15 +58,18 @@ pub fn winnow(hashes: &[u64], w: usize) -> Vec<u64> {
 /// Weighted 64-bit SimHash: each feature adds its weight to the bit counters where its hash has a
 /// 1 and subtracts it where it has a 0; the result has a 1 where the sum is positive.
 pub fn simhash(features: impl Iterator<Item = (u64, u32)>) -> u64 {
-    let mut acc = [0i64; 64];
+    // Sum the weights of the features with each bit set, and the weights of all features; a bit
+    // is set when its weighted ones outnumber its weighted zeros. Branch-free, so it vectorises.
+    let mut ones = [0u64; 64];
+    let mut total = 0u64;
     for (hash, weight) in features {
-        let w = i64::from(weight);
-        for (bit, a) in acc.iter_mut().enumerate() {
-            let set = ((hash >> bit) & 1) as i64;
-            *a += w * (2 * set - 1);
+        let w = u64::from(weight);
+        total += w;
+        for (bit, acc) in ones.iter_mut().enumerate() {
+            *acc += w & ((hash >> bit) & 1).wrapping_neg();
         }
     }
-    acc.iter().enumerate().filter(|(_, &a)| a > 0).fold(0u64, |h, (bit, _)| h | (1 << bit))
+    ones.iter().enumerate().filter(|(_, &o)| 2 * o > total).fold(0u64, |h, (bit, _)| h | (1 << bit))
 }
 
 /// Number of differing bits.

@@ -29,11 +29,16 @@ pub fn segmenter() -> Jieba {
 pub fn tokenize(jieba: &Jieba, norm: &Normalized, buf: &mut String) -> Vec<Token> {
     buf.clear();
     buf.extend(norm.chars.iter());
-    jieba
-        .cut(buf, false)
-        .into_iter()
-        .map(|t| Token { hash: word_hash(t.word), start: t.start as u32, end: t.end as u32 })
-        .collect()
+    let mut out: Vec<Token> = Vec::new();
+    for t in jieba.cut(buf, false) {
+        let token = Token { hash: word_hash(t.word), start: t.start as u32, end: t.end as u32 };
+        // jieba cuts "##" into one token per char; a number is one word whatever its length.
+        match out.last_mut() {
+            Some(last) if last.hash == WILDCARD_HASH && token.hash == WILDCARD_HASH => last.end = token.end,
+            _ => out.push(token),
+        }
+    }
+    out
 }
 
 /// Stable hash of a word; a word made only of wildcards (a number, a slot) hashes to
