@@ -6,6 +6,7 @@ use crate::ingest::{Document, Paragraph};
 use crate::marks::{MarkTable, Marks};
 use crate::normalize::{normalize, Normalized};
 use crate::shingle::{shingles, Shingle};
+use crate::taohua::Lexicon;
 use crate::tokenize::tokenize;
 use jieba_rs::Jieba;
 
@@ -13,6 +14,7 @@ use jieba_rs::Jieba;
 pub struct Analyzer {
     pub jieba: Jieba,
     pub marks: MarkTable,
+    pub lexicon: Lexicon,
 }
 
 /// Everything the stages know about one paragraph.
@@ -25,9 +27,9 @@ pub struct AnalyzedParagraph {
 }
 
 impl Analyzer {
-    /// Loads the segmenter and the built-in mark table.
+    /// Loads the segmenter, the built-in mark table and the 套话 lexicon.
     pub fn new() -> Analyzer {
-        Analyzer { jieba: crate::tokenize::segmenter(), marks: MarkTable::builtin() }
+        Analyzer { jieba: crate::tokenize::segmenter(), marks: MarkTable::builtin(), lexicon: Lexicon::builtin() }
     }
 
     /// Marks and significant chars only: what alignment needs of a source paragraph.

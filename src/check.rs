@@ -101,7 +101,7 @@ impl Checker<'_> {
         for (n, para) in doc.paragraphs.iter().enumerate() {
             let a = self.analyzer.analyze(doc, para, &mut buf);
             let len = a.norm.len();
-            let evidence = Evidence::gather(&a.norm, &a.shingles, index, min_run);
+            let evidence = Evidence::gather(&a.norm, &a.shingles, index, &self.analyzer.lexicon, min_run);
             let mut matches = Vec::new();
             for global in index.candidates(&a.shingles, a.print.simhash) {
                 let source = index.locate(global);

@@ -12,6 +12,7 @@ use crate::params::{
 };
 use crate::normalize::{Normalized, WILDCARD};
 use crate::shingle::Shingle;
+use crate::taohua::Lexicon;
 use std::fmt;
 use std::ops::Range;
 
@@ -101,9 +102,18 @@ pub struct Evidence {
 
 impl Evidence {
     /// Looks up the document frequency of each shingle of a paragraph of `len` significant chars.
-    pub fn gather(norm: &Normalized, shingles: &[Shingle], index: &Index, min_run: usize) -> Evidence {
+    /// Phrases of the 套话 lexicon count as 套话 wherever they occur.
+    pub fn gather(norm: &Normalized, shingles: &[Shingle], index: &Index, lexicon: &Lexicon, min_run: usize) -> Evidence {
         let dfs: Vec<u32> = shingles.iter().map(|s| index.df(s.hash)).collect();
-        Evidence::from_dfs(&norm.chars, shingles, &dfs, index.boilerplate_df, min_run)
+        let mut ev = Evidence::from_dfs(&norm.chars, shingles, &dfs, index.boilerplate_df, min_run);
+        let mut formula = vec![false; norm.len()];
+        lexicon.cover(&norm.chars, &mut formula);
+        for (i, _) in formula.iter().enumerate().filter(|(_, &f)| f) {
+            ev.boilerplate[i] = true;
+            ev.frequent[i] = true;
+            ev.known[i] = true;
+        }
+        ev
     }
 
     /// As [`Evidence::gather`], from document frequencies already looked up.

@@ -22,4 +22,5 @@ pub mod normalize;
 pub mod params;
 pub mod report;
 pub mod shingle;
+pub mod taohua;
 pub mod tokenize;

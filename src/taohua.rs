@@ -1,0 +1,79 @@
+//! 套话 known in advance: a lexicon of the formulas of official writing.
+//!
+//! Document frequency tells 套话 from copying once the corpus is large. A small corpus (the
+//! shipped demo, one office's own files) may hold “全心全意为人民服务的根本宗旨” in only two
+//! documents, and a draft that uses it would be flagged as copying them. The lexicon
+//! (`src/taohua.txt`, extensible) covers what every reader of the genre knows is formula.
+
+use crate::normalize::fold;
+use aho_corasick::AhoCorasick;
+
+/// The built-in lexicon, one phrase per line; `#` starts a comment line.
+pub const BUILTIN: &str = include_str!("taohua.txt");
+
+/// A matcher for 套话 phrases over significant chars.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    matcher: AhoCorasick,
+}
+
+impl Lexicon {
+    /// The built-in lexicon.
+    pub fn builtin() -> Lexicon {
+        Lexicon::from_lines(BUILTIN).expect("the built-in lexicon is valid")
+    }
+
+    /// A lexicon from text, one phrase per line. Phrases are folded like the text they are
+    /// matched against, so punctuation and width do not matter.
+    pub fn from_lines(text: &str) -> Result<Lexicon, String> {
+        let phrases: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .map(|l| l.chars().filter_map(fold).collect::<String>())
+            .filter(|p| p.chars().count() >= 2)
+            .collect();
+        let matcher = AhoCorasick::new(&phrases).map_err(|e| format!("bad 套话 lexicon: {e}"))?;
+        Ok(Lexicon { matcher })
+    }
+
+    /// Marks the significant chars covered by a lexicon phrase.
+    pub fn cover(&self, chars: &[char], covered: &mut [bool]) {
+        let text: String = chars.iter().collect();
+        let mut char_at = Vec::with_capacity(text.len() + 1);
+        for (i, c) in chars.iter().enumerate() {
+            char_at.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+        char_at.push(chars.len());
+        for m in self.matcher.find_overlapping_iter(&text) {
+            let n = covered.len();
+            let (a, b) = (char_at[m.start()].min(n), char_at[m.end()].min(n));
+            for c in &mut covered[a..b] {
+                *c = true;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_match_whatever_the_punctuation() {
+        let lex = Lexicon::builtin();
+        let chars: Vec<char> = "牢固树立全心全意为人民服务的根本宗旨统筹推进五位一体总体布局".chars().collect();
+        let mut covered = vec![false; chars.len()];
+        lex.cover(&chars, &mut covered);
+        assert_eq!(covered.iter().filter(|&&c| c).count(), 14 + 12);
+        assert!(!covered[0] && !covered[3] && covered[4]);
+    }
+
+    #[test]
+    fn user_lexicons() {
+        let lex = Lexicon::from_lines("# mine\n对标对表，\n甲\n").unwrap();
+        let chars: Vec<char> = "要对标对表甲".chars().collect();
+        let mut covered = vec![false; chars.len()];
+        lex.cover(&chars, &mut covered);
+        assert_eq!(covered, [false, true, true, true, true, false], "one-char phrases are ignored");
+    }
+}
