@@ -60,16 +60,16 @@ pub fn winnow(hashes: &[u64], w: usize) -> Vec<u64> {
 pub fn simhash(features: impl Iterator<Item = (u64, u32)>) -> u64 {
     // Sum the weights of the features with each bit set, and the weights of all features; a bit
     // is set when its weighted ones outnumber its weighted zeros. Branch-free, so it vectorises.
-    let mut ones = [0u64; 64];
+    let mut ones = [0u32; 64];
     let mut total = 0u64;
     for (hash, weight) in features {
-        let w = u64::from(weight);
-        total += w;
+        total += u64::from(weight);
         for (bit, acc) in ones.iter_mut().enumerate() {
-            *acc += w & ((hash >> bit) & 1).wrapping_neg();
+            let set = ((hash >> bit) & 1) as u32;
+            *acc = acc.wrapping_add(weight & set.wrapping_neg());
         }
     }
-    ones.iter().enumerate().filter(|(_, &o)| 2 * o > total).fold(0u64, |h, (bit, _)| h | (1 << bit))
+    ones.iter().enumerate().filter(|(_, &o)| 2 * u64::from(o) > total).fold(0u64, |h, (bit, _)| h | (1 << bit))
 }
 
 /// Number of differing bits.

@@ -137,8 +137,8 @@ impl MarkTable {
     pub fn scan(&self, text: &str) -> Marks {
         let mut noise = Vec::new();
         let mut flags = Vec::new();
-        let hits = self.any.matches(text);
-        for rule in hits.iter().map(|i| &self.rules[i]) {
+        let hits = if self.any.is_match(text) { self.any.matches(text).into_iter().collect() } else { Vec::new() };
+        for rule in hits.into_iter().map(|i| &self.rules[i]) {
             for m in rule.pattern.find_iter(text) {
                 if m.is_empty() {
                     continue;

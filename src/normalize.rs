@@ -51,6 +51,10 @@ pub fn fold(c: char) -> Option<char> {
         'a'..='z' => Some(c),
         'A'..='Z' => Some(c.to_ascii_lowercase()),
         _ if c.is_ascii() => None,
+        // Full-width ASCII (，（）１Ａ) is what NFKC makes of it: the ASCII char.
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).and_then(fold),
+        // CJK and general punctuation (。、“”《》——…), the common case after Han chars.
+        '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{3006}' | '\u{3008}'..='\u{3020}' => None,
         _ if !c.is_alphanumeric() => None,
         _ => {
             let f = c.nfkc().next()?;

@@ -1,0 +1,103 @@
+//! Corpus fingerprinting throughput next to raw jieba-rs segmentation, measured in the same run.
+//!
+//!     cargo bench --bench throughput -- ../shared/data
+//!
+//! Prints MB/s (UTF-8 bytes of document text per second) for: reading the files; raw
+//! `Jieba::cut(hmm = false)` over every paragraph (the bound); the fingerprint stages (marks,
+//! normalize, tokenize, shingle, fingerprint) over every paragraph; and the index build. Each
+//! timed pass runs on rayon's pool over documents, as `chachong check` does. Best of `RUNS`.
+
+use chachong::analyze::Analyzer;
+use chachong::corpus::{corpus_files, read_corpus};
+use chachong::index::{fingerprint_document, Index};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::Instant;
+
+const RUNS: usize = 3;
+
+fn best_of<T>(mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::INFINITY;
+    let mut last = None;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let out = f();
+        best = best.min(t.elapsed().as_secs_f64());
+        last = Some(out);
+    }
+    (best, last.expect("RUNS > 0"))
+}
+
+fn main() {
+    let root: PathBuf = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("corpus"));
+    let files = match corpus_files(&root) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("throughput: {e}\nusage: cargo bench --bench throughput -- CORPUS_DIR");
+            std::process::exit(2);
+        }
+    };
+    let (read_s, (docs, errors)) = best_of(|| read_corpus(&root, &files, &|_| {}));
+    let bytes: usize = docs.iter().map(|d| d.doc.text.len()).sum();
+    let paras: usize = docs.iter().map(|d| d.doc.paragraphs.len()).sum();
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "corpus {}: {} documents ({} unreadable), {} paragraphs, {:.1} MB; {} threads",
+        root.display(),
+        docs.len(),
+        errors.len(),
+        paras,
+        mb,
+        rayon::current_num_threads()
+    );
+    let analyzer = Analyzer::new();
+    let (jieba_s, words) = best_of(|| {
+        docs.par_iter()
+            .map(|d| {
+                d.doc.paragraphs.iter().map(|p| analyzer.jieba.cut(&d.doc.text[p.byte_start..p.byte_end], false).len()).sum::<usize>()
+            })
+            .sum::<usize>()
+    });
+    let sig: Vec<String> = docs
+        .par_iter()
+        .map(|d| {
+            let mut s = String::new();
+            for p in &d.doc.paragraphs {
+                s.extend(analyzer.normalize(&d.doc, p).1.chars.iter());
+                s.push('\n');
+            }
+            s
+        })
+        .collect();
+    let (sig_s, _) = best_of(|| {
+        sig.par_iter().map(|s| s.split('\n').map(|p| analyzer.jieba.cut(p, false).len()).sum::<usize>()).sum::<usize>()
+    });
+    let (norm_s, _) = best_of(|| {
+        docs.par_iter()
+            .map(|d| d.doc.paragraphs.iter().map(|p| analyzer.normalize(&d.doc, p).1.len()).sum::<usize>())
+            .sum::<usize>()
+    });
+    let (fp_s, prints) = best_of(|| docs.par_iter().map(|d| fingerprint_document(&analyzer, d)).collect::<Vec<_>>());
+    let (index_s, index) = best_of(|| Index::build(prints.iter().map(clone_prints).collect()));
+    let row = |what: &str, s: f64| println!("{what:<44} {s:>7.2} s {:>8.1} MB/s", mb / s);
+    row("read + decode + split paragraphs", read_s);
+    row(&format!("raw jieba cut, hmm=false ({words} words)"), jieba_s);
+    row("  marks + normalize alone", norm_s);
+    row("  jieba cut of the significant chars alone", sig_s);
+    row("fingerprint (marks → SimHash)", fp_s);
+    row(&format!("index build ({} paragraphs)", index.paragraphs()), index_s);
+    row("fingerprint + index build", fp_s + index_s);
+    println!("fingerprinting runs at {:.0} % of raw segmentation throughput", 100.0 * jieba_s / fp_s);
+}
+
+fn clone_prints(p: &chachong::index::DocPrints) -> chachong::index::DocPrints {
+    chachong::index::DocPrints {
+        postings: p.postings.clone(),
+        shingles: p.shingles.clone(),
+        simhashes: p.simhashes.clone(),
+    }
+}
