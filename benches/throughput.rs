@@ -58,7 +58,11 @@ fn main() {
     let (jieba_s, words) = best_of(|| {
         docs.par_iter()
             .map(|d| {
-                d.doc.paragraphs.iter().map(|p| analyzer.jieba.cut(&d.doc.text[p.byte_start..p.byte_end], false).len()).sum::<usize>()
+                d.doc
+                    .paragraphs
+                    .iter()
+                    .map(|p| analyzer.jieba.cut(&d.doc.text[p.byte_start..p.byte_end], false).len())
+                    .sum::<usize>()
             })
             .sum::<usize>()
     });
@@ -74,14 +78,17 @@ fn main() {
         })
         .collect();
     let (sig_s, _) = best_of(|| {
-        sig.par_iter().map(|s| s.split('\n').map(|p| analyzer.jieba.cut(p, false).len()).sum::<usize>()).sum::<usize>()
+        sig.par_iter()
+            .map(|s| s.split('\n').map(|p| analyzer.jieba.cut(p, false).len()).sum::<usize>())
+            .sum::<usize>()
     });
     let (norm_s, _) = best_of(|| {
         docs.par_iter()
             .map(|d| d.doc.paragraphs.iter().map(|p| analyzer.normalize(&d.doc, p).1.len()).sum::<usize>())
             .sum::<usize>()
     });
-    let (fp_s, prints) = best_of(|| docs.par_iter().map(|d| fingerprint_document(&analyzer, d)).collect::<Vec<_>>());
+    let (fp_s, prints) =
+        best_of(|| docs.par_iter().map(|d| fingerprint_document(&analyzer, d)).collect::<Vec<_>>());
     let (index_s, index) = best_of(|| Index::build(prints.iter().map(clone_prints).collect()));
     let row = |what: &str, s: f64| println!("{what:<44} {s:>7.2} s {:>8.1} MB/s", mb / s);
     row("read + decode + split paragraphs", read_s);

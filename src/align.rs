@@ -42,7 +42,7 @@ const MAX_RUNS: usize = 32;
 pub fn align(draft: &[char], source: &[char], min_matched: usize) -> Vec<Run> {
     let mut seeds = seeds(draft, source);
     if seeds.len() > MAX_SEEDS {
-        seeds.sort_by(|a, b| b.len.cmp(&a.len));
+        seeds.sort_by_key(|s| std::cmp::Reverse(s.len));
         seeds.truncate(MAX_SEEDS);
     }
     seeds.sort_by_key(|x| (x.d, x.s));
@@ -194,7 +194,8 @@ fn run_of(seeds: &[Seed], solid: &Solid, chain: &[usize]) -> Run {
     let first = seeds[chain[0]];
     let mut matched = solid.count(first.d..first.d + first.len);
     let mut longest = matched;
-    let mut pieces = vec![first.d..first.d + first.len];
+    let mut pieces = Vec::with_capacity(chain.len());
+    pieces.push(first.d..first.d + first.len);
     let mut end = (first.d + first.len, first.s + first.len);
     for w in chain.windows(2) {
         let (u, t) = (seeds[w[0]], seeds[w[1]]);
@@ -221,7 +222,9 @@ mod tests {
     #[test]
     fn verbatim_copy_is_one_run() {
         let src = chars("今年发展主要预期目标是国内生产总值增长百分之五左右城镇新增就业一千二百万人以上");
-        let draft = chars("我们认为今年发展主要预期目标是国内生产总值增长百分之五左右城镇新增就业一千二百万人以上同志们");
+        let draft = chars(
+            "我们认为今年发展主要预期目标是国内生产总值增长百分之五左右城镇新增就业一千二百万人以上同志们",
+        );
         let runs = align(&draft, &src, 13);
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].draft, 4..4 + src.len());
@@ -232,8 +235,11 @@ mod tests {
     #[test]
     fn dense_edits_are_bridged() {
         // A synonym swap, an inserted adverb and a deleted 的 every few chars: no 13-char run left.
-        let src = chars("加强生态环境保护推进美丽中国建设持续深入打好蓝天碧水净土保卫战提升生态系统的多样性稳定性");
-        let draft = chars("强化生态环境保护推动美丽中国建设进一步持续深入打好蓝天碧水净土保卫战提高生态系统多样性稳定性");
+        let src =
+            chars("加强生态环境保护推进美丽中国建设持续深入打好蓝天碧水净土保卫战提升生态系统的多样性稳定性");
+        let draft = chars(
+            "强化生态环境保护推动美丽中国建设进一步持续深入打好蓝天碧水净土保卫战提高生态系统多样性稳定性",
+        );
         let runs = align(&draft, &src, 13);
         assert_eq!(runs.len(), 1, "{runs:?}");
         let r = &runs[0];

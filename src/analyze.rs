@@ -29,7 +29,11 @@ pub struct AnalyzedParagraph {
 impl Analyzer {
     /// Loads the segmenter, the built-in mark table and the 套话 lexicon.
     pub fn new() -> Analyzer {
-        Analyzer { jieba: crate::tokenize::segmenter(), marks: MarkTable::builtin(), lexicon: Lexicon::builtin() }
+        Analyzer {
+            jieba: crate::tokenize::segmenter(),
+            marks: MarkTable::builtin(),
+            lexicon: Lexicon::builtin(),
+        }
     }
 
     /// Marks and significant chars only: what alignment needs of a source paragraph.

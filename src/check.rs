@@ -117,13 +117,39 @@ impl Checker<'_> {
             if std::env::var_os("CHACHONG_DEBUG").is_some() {
                 for m in &matches {
                     let r = &m.run;
-                    let fm: usize = r.pieces.iter().map(|p| p.clone().filter(|&i| evidence.frequent[i] && a.norm.chars[i] != crate::normalize::WILDCARD).count()).sum();
-                    let km: usize = r.pieces.iter().map(|p| p.clone().filter(|&i| evidence.known[i]).count()).sum();
+                    let fm: usize = r
+                        .pieces
+                        .iter()
+                        .map(|p| {
+                            p.clone()
+                                .filter(|&i| {
+                                    evidence.frequent[i] && a.norm.chars[i] != crate::normalize::WILDCARD
+                                })
+                                .count()
+                        })
+                        .sum();
+                    let km: usize =
+                        r.pieces.iter().map(|p| p.clone().filter(|&i| evidence.known[i]).count()).sum();
                     let fr = r.draft.clone().filter(|&i| evidence.frequent[i]).count();
                     let kn = r.draft.clone().filter(|&i| evidence.known[i]).count();
                     let bp = r.draft.clone().filter(|&i| evidence.boilerplate[i]).count();
                     let dr = a.norm.doc_range(r.draft.clone());
-                    eprintln!("DBG\t{name}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", dr.start, dr.end, self.corpus.docs[m.source.doc as usize].name, len, r.draft.len(), r.matched, r.longest, fm, km, fr, kn, bp, v.verdict);
+                    eprintln!(
+                        "DBG\t{name}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        dr.start,
+                        dr.end,
+                        self.corpus.docs[m.source.doc as usize].name,
+                        len,
+                        r.draft.len(),
+                        r.matched,
+                        r.longest,
+                        fm,
+                        km,
+                        fr,
+                        kn,
+                        bp,
+                        v.verdict
+                    );
                 }
             }
 
@@ -201,9 +227,9 @@ impl Checker<'_> {
         let index = &self.corpus.index;
         let source_doc = &self.corpus.docs[s.source.doc as usize];
         let src_para = &source_doc.doc.paragraphs[s.source.para as usize];
-        let src = sources.entry(index.global(s.source)).or_insert_with(|| {
-            self.analyzer.normalize(&source_doc.doc, src_para).1
-        });
+        let src = sources
+            .entry(index.global(s.source))
+            .or_insert_with(|| self.analyzer.normalize(&source_doc.doc, src_para).1);
         let src_text = &source_doc.doc.text[src_para.byte_start..src_para.byte_end];
         let src_noise = !self.analyzer.marks.scan(src_text).noise.is_empty();
         let (source_start, source_end) = widen(src, src_para, s.source_range.clone(), src_noise);
@@ -238,6 +264,9 @@ fn char_slice<'t>(text: &'t str, para: &Paragraph, range: std::ops::Range<usize>
 }
 
 /// Checks every draft in parallel; each result is the report or why the file could not be read.
-pub fn check_files(checker: &Checker<'_>, drafts: &[(PathBuf, String)]) -> Vec<Result<DraftReport, IngestError>> {
+pub fn check_files(
+    checker: &Checker<'_>,
+    drafts: &[(PathBuf, String)],
+) -> Vec<Result<DraftReport, IngestError>> {
     drafts.par_iter().map(|(path, name)| checker.check_file(path, name)).collect()
 }

@@ -7,10 +7,11 @@
 
 use crate::align::Run;
 use crate::index::{Index, ParaRef};
-use crate::params::{
-    Settings, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_MATCHED_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN, FUZZY_RUN_FACTOR, SHORT_RUN_FACTOR,
-};
 use crate::normalize::{Normalized, WILDCARD};
+use crate::params::{
+    Settings, BOILERPLATE_MATCHED_SHARE, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN,
+    FUZZY_RUN_FACTOR, SHORT_RUN_FACTOR,
+};
 use crate::shingle::Shingle;
 use crate::taohua::Lexicon;
 use std::fmt;
@@ -103,7 +104,13 @@ pub struct Evidence {
 impl Evidence {
     /// Looks up the document frequency of each shingle of a paragraph of `len` significant chars.
     /// Phrases of the 套话 lexicon count as 套话 wherever they occur.
-    pub fn gather(norm: &Normalized, shingles: &[Shingle], index: &Index, lexicon: &Lexicon, min_run: usize) -> Evidence {
+    pub fn gather(
+        norm: &Normalized,
+        shingles: &[Shingle],
+        index: &Index,
+        lexicon: &Lexicon,
+        min_run: usize,
+    ) -> Evidence {
         let dfs: Vec<u32> = shingles.iter().map(|s| index.df(s.hash)).collect();
         let mut ev = Evidence::from_dfs(&norm.chars, shingles, &dfs, index.boilerplate_df, min_run);
         let mut formula = vec![false; norm.len()];
@@ -117,7 +124,13 @@ impl Evidence {
     }
 
     /// As [`Evidence::gather`], from document frequencies already looked up.
-    pub fn from_dfs(chars: &[char], shingles: &[Shingle], dfs: &[u32], bp_df: u32, min_run: usize) -> Evidence {
+    pub fn from_dfs(
+        chars: &[char],
+        shingles: &[Shingle],
+        dfs: &[u32],
+        bp_df: u32,
+        min_run: usize,
+    ) -> Evidence {
         let len = chars.len();
         let mut ev = Evidence {
             boilerplate: vec![false; len],
@@ -217,10 +230,8 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
         mark(&mut per_doc[slot].1, m.run.draft.clone());
     }
     let covered = |bits: &Vec<bool>| bits.iter().filter(|&&b| b).count();
-    let best_doc = per_doc
-        .iter()
-        .map(|(d, bits)| (*d, covered(bits)))
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+    let best_doc =
+        per_doc.iter().map(|(d, bits)| (*d, covered(bits))).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
 
     let mut reported = vec![false; len];
     let mut spans = Vec::new();
@@ -263,7 +274,12 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
                 let s1 = of_para.map(|m| m.run.source.end).max().unwrap_or(0);
                 new_chars += count_new(&reported, &(d0..d1));
                 mark(&mut reported, d0..d1);
-                spans.push(SpanDecision { source: p, draft: d0..d1, source_range: s0..s1, kind: SpanKind::Copy });
+                spans.push(SpanDecision {
+                    source: p,
+                    draft: d0..d1,
+                    source_range: s0..s1,
+                    kind: SpanKind::Copy,
+                });
             }
         } else {
             for m in &runs {
@@ -313,20 +329,29 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
         verdict = Verdict::Boilerplate;
         if let Some(m) = bp_spans.first() {
             source = Some(m.source);
-            let cov = bp_spans
-                .iter()
-                .filter(|o| o.source.doc == m.source.doc)
-                .fold(vec![false; len], |mut bits, o| {
+            let cov = bp_spans.iter().filter(|o| o.source.doc == m.source.doc).fold(
+                vec![false; len],
+                |mut bits, o| {
                     mark(&mut bits, o.run.draft.clone());
                     bits
-                });
+                },
+            );
             matched_chars = cov.iter().filter(|&&b| b).count();
             score = matched_chars as f64 / len as f64;
             longest = Some(m.run.draft.clone());
         }
     }
     spans.sort_by_key(|s| (s.draft.start, s.draft.end));
-    ParagraphVerdict { verdict, source, score, matched_chars, longest, spans, copied_by_doc, boilerplate_chars }
+    ParagraphVerdict {
+        verdict,
+        source,
+        score,
+        matched_chars,
+        longest,
+        spans,
+        copied_by_doc,
+        boilerplate_chars,
+    }
 }
 
 /// A run that is evidence on its own: an exact match of `min_run` chars (the 13-char rule), or a
@@ -396,7 +421,10 @@ mod tests {
         let v = classify(100, &no_evidence(100), &[m(1, 0, 40..52, 5..17, 12)], &Settings::default());
         assert_eq!(v.verdict, Verdict::Original);
         let lenient = Settings { min_run: 10, ..Settings::default() };
-        assert_eq!(classify(100, &no_evidence(100), &[m(1, 0, 40..52, 5..17, 12)], &lenient).verdict, Verdict::Partial);
+        assert_eq!(
+            classify(100, &no_evidence(100), &[m(1, 0, 40..52, 5..17, 12)], &lenient).verdict,
+            Verdict::Partial
+        );
     }
 
     #[test]

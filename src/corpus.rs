@@ -44,10 +44,8 @@ pub fn corpus_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     if files.is_empty() {
-        let mut msg = format!(
-            "{}: no documents (.txt, .md, .docx) found in the corpus folder",
-            root.display()
-        );
+        let mut msg =
+            format!("{}: no documents (.txt, .md, .docx) found in the corpus folder", root.display());
         if let Some(e) = errors.first() {
             msg.push_str(&format!(" ({e})"));
         }

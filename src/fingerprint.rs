@@ -69,7 +69,10 @@ pub fn simhash(features: impl Iterator<Item = (u64, u32)>) -> u64 {
             *acc = acc.wrapping_add(weight & set.wrapping_neg());
         }
     }
-    ones.iter().enumerate().filter(|(_, &o)| 2 * u64::from(o) > total).fold(0u64, |h, (bit, _)| h | (1 << bit))
+    ones.iter()
+        .enumerate()
+        .filter(|(_, &o)| 2 * u64::from(o) > total)
+        .fold(0u64, |h, (bit, _)| h | (1 << bit))
 }
 
 /// Number of differing bits.
@@ -104,7 +107,9 @@ mod tests {
             w.hash(&mut s);
             s.finish()
         };
-        for text in ["The cat sat on the mat", "统筹 推进 五位一体 总体 布局 协调 推进 四个 全面 战略 布局", "a b a"] {
+        for text in
+            ["The cat sat on the mat", "统筹 推进 五位一体 总体 布局 协调 推进 四个 全面 战略 布局", "a b a"]
+        {
             let ours = simhash(text.split_whitespace().map(|w| (crate_hash(w), 1)));
             assert_eq!(ours, simhash::simhash(text), "{text}");
         }

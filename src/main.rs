@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "chachong", version, about = "查重 for Chinese official writing: what was copied, from where, and what is only 套话")]
+#[command(
+    name = "chachong",
+    version,
+    about = "查重 for Chinese official writing: what was copied, from where, and what is only 套话"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -86,8 +90,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
     for e in &corpus_errors {
         eprintln!("chachong: skipped corpus file {e}");
     }
-    let checker = Checker { analyzer: &analyzer, corpus: &corpus, settings: Settings { min_run: args.min_run, ..Settings::default() } };
-    let drafts: Vec<(PathBuf, String)> = args.drafts.iter().map(|p| (p.clone(), p.display().to_string())).collect();
+    let checker = Checker {
+        analyzer: &analyzer,
+        corpus: &corpus,
+        settings: Settings { min_run: args.min_run, ..Settings::default() },
+    };
+    let drafts: Vec<(PathBuf, String)> =
+        args.drafts.iter().map(|p| (p.clone(), p.display().to_string())).collect();
     let mut reports = Vec::new();
     let mut unreadable = !corpus_errors.is_empty();
     for result in check_files(&checker, &drafts) {

@@ -107,7 +107,8 @@ impl MarkTable {
     }
 
     fn from_rules(rules: Vec<Rule>) -> MarkTable {
-        let any = RegexSet::new(rules.iter().map(|r| r.pattern.as_str())).expect("the rules compiled one by one");
+        let any =
+            RegexSet::new(rules.iter().map(|r| r.pattern.as_str())).expect("the rules compiled one by one");
         MarkTable { rules, any }
     }
 
@@ -120,14 +121,12 @@ impl MarkTable {
                 continue;
             }
             let mut cols = line.splitn(3, '\t');
-            let (Some(kind), Some(label), Some(pattern)) = (cols.next(), cols.next(), cols.next())
-            else {
+            let (Some(kind), Some(label), Some(pattern)) = (cols.next(), cols.next(), cols.next()) else {
                 return Err(format!("line {}: expected kind<TAB>label<TAB>regex", n + 1));
             };
             let kind = parse_kind(kind.trim(), label.trim())
                 .ok_or_else(|| format!("line {}: unknown kind {kind:?}", n + 1))?;
-            let pattern =
-                Regex::new(pattern).map_err(|e| format!("line {}: bad regex: {e}", n + 1))?;
+            let pattern = Regex::new(pattern).map_err(|e| format!("line {}: bad regex: {e}", n + 1))?;
             self.rules.push(Rule { kind, pattern });
         }
         Ok(MarkTable::from_rules(self.rules))
@@ -137,7 +136,8 @@ impl MarkTable {
     pub fn scan(&self, text: &str) -> Marks {
         let mut noise = Vec::new();
         let mut flags = Vec::new();
-        let hits = if self.any.is_match(text) { self.any.matches(text).into_iter().collect() } else { Vec::new() };
+        let hits =
+            if self.any.is_match(text) { self.any.matches(text).into_iter().collect() } else { Vec::new() };
         for rule in hits.into_iter().map(|i| &self.rules[i]) {
             for m in rule.pattern.find_iter(text) {
                 if m.is_empty() {
@@ -303,10 +303,7 @@ mod tests {
 
     #[test]
     fn chrome_lines() {
-        assert_eq!(
-            flags("您的位置:新文秘网>>政府/行政/七一党建专题/>>正文"),
-            ["chrome:您的位置"]
-        );
+        assert_eq!(flags("您的位置:新文秘网>>政府/行政/七一党建专题/>>正文"), ["chrome:您的位置"]);
         assert_eq!(flags("发表时间:2025/6/25 21:18:55"), ["chrome:发表时间"]);
     }
 

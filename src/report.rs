@@ -63,12 +63,31 @@ pub struct DraftReport {
 }
 
 const PARAGRAPH_COLUMNS: [&str; 13] = [
-    "draft", "para", "start", "end", "chars", "verdict", "score", "source", "source_para",
-    "simhash_distance", "matched_chars", "flags", "excerpt",
+    "draft",
+    "para",
+    "start",
+    "end",
+    "chars",
+    "verdict",
+    "score",
+    "source",
+    "source_para",
+    "simhash_distance",
+    "matched_chars",
+    "flags",
+    "excerpt",
 ];
-const SPAN_COLUMNS: [&str; 8] = ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
+const SPAN_COLUMNS: [&str; 8] =
+    ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
 const DOCUMENT_COLUMNS: [&str; 8] = [
-    "draft", "paragraphs", "chars", "copied_ratio", "boilerplate_ratio", "top_source", "top_source_ratio", "flags",
+    "draft",
+    "paragraphs",
+    "chars",
+    "copied_ratio",
+    "boilerplate_ratio",
+    "top_source",
+    "top_source_ratio",
+    "flags",
 ];
 
 fn flags_cell(flags: &[Flag]) -> String {
@@ -160,7 +179,8 @@ fn write_csv(
             out.write_all("\u{feff}".as_bytes())?;
         }
         {
-            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut out);
+            let mut w =
+                csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut out);
             fill(&mut w).map_err(io::Error::other)?;
             w.flush()?;
         }

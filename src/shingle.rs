@@ -65,6 +65,9 @@ mod tests {
     fn hash_is_pinned() {
         // A changed value here means every stored index is unreadable: bump the index format.
         let t = [tok(1, 0, 1), tok(2, 1, 2), tok(3, 2, 3)];
-        assert_eq!(shingle_hash(&t), xxh3_64(&[1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(
+            shingle_hash(&t),
+            xxh3_64(&[1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0])
+        );
     }
 }

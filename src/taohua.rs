@@ -61,7 +61,8 @@ mod tests {
     #[test]
     fn phrases_match_whatever_the_punctuation() {
         let lex = Lexicon::builtin();
-        let chars: Vec<char> = "牢固树立全心全意为人民服务的根本宗旨统筹推进五位一体总体布局".chars().collect();
+        let chars: Vec<char> =
+            "牢固树立全心全意为人民服务的根本宗旨统筹推进五位一体总体布局".chars().collect();
         let mut covered = vec![false; chars.len()];
         lex.cover(&chars, &mut covered);
         assert_eq!(covered.iter().filter(|&&c| c).count(), 14 + 12);

@@ -44,7 +44,11 @@ fn check_writes_three_reports_with_bom_and_a_summary() {
     assert!(stdout.contains("复制比 copied 4"), "{stdout}");
     assert!(stdout.contains("4 copy, 1 partial, 1 boilerplate, 7 original"), "{stdout}");
     assert!(stdout.contains("¶11 watermark:笔杆儿网"), "{stdout}");
-    let leftovers: Vec<_> = std::fs::read_dir(out.path()).expect("dir").flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary files remain");
 }
 

@@ -66,15 +66,27 @@ fn sample_draft_verdicts_sources_and_flags() {
     let text = std::fs::read_to_string(root().join("examples/draft.txt")).expect("draft");
     // Verbatim copies: the whole paragraph, score 1, and the same text on both sides.
     let p6 = &r.paragraphs[5];
-    assert_eq!((p6.start, p6.end, p6.score, p6.matched_chars, p6.simhash_distance), (669, 964, 1.0, 261, Some(0)));
+    assert_eq!(
+        (p6.start, p6.end, p6.score, p6.matched_chars, p6.simhash_distance),
+        (669, 964, 1.0, 261, Some(0))
+    );
     let s6 = r.spans.iter().find(|s| s.para == 6).expect("span of ¶6");
-    assert_eq!((s6.start, s6.end, s6.source.as_str(), s6.source_start, s6.source_end), (669, 964, NATIONAL_2025, 6974, 7269));
-    assert_eq!(chars(&text, s6.start, s6.end), chars(&source_text(NATIONAL_2025), s6.source_start, s6.source_end));
+    assert_eq!(
+        (s6.start, s6.end, s6.source.as_str(), s6.source_start, s6.source_end),
+        (669, 964, NATIONAL_2025, 6974, 7269)
+    );
+    assert_eq!(
+        chars(&text, s6.start, s6.end),
+        chars(&source_text(NATIONAL_2025), s6.source_start, s6.source_end)
+    );
     // The partial copy: one inserted sentence, located exactly in both texts.
     let s5: Vec<_> = r.spans.iter().filter(|s| s.para == 5).collect();
     assert_eq!(s5.len(), 1);
     assert_eq!((s5[0].start, s5[0].end, s5[0].source_start, s5[0].source_end), (598, 640, 2600, 2642));
-    assert_eq!(chars(&text, 598, 640), "突出党建引领基层高效能治理，创新“党建+网格+大数据”模式，城乡基层治理体系不断健全");
+    assert_eq!(
+        chars(&text, 598, 640),
+        "突出党建引领基层高效能治理，创新“党建+网格+大数据”模式，城乡基层治理体系不断健全"
+    );
     assert_eq!(chars(&source_text(HENAN), 2600, 2642), chars(&text, 598, 640));
     // Edited copies are still one case each, most of the paragraph.
     assert!(r.paragraphs[6].score > 0.9 && r.paragraphs[9].score > 0.85);

@@ -26,7 +26,11 @@ fn watermarked(r: &DraftReport) -> Vec<usize> {
 }
 
 fn reused(r: &DraftReport) -> Vec<usize> {
-    r.paragraphs.iter().filter(|p| matches!(p.verdict, Verdict::Copy | Verdict::Partial)).map(|p| p.para).collect()
+    r.paragraphs
+        .iter()
+        .filter(|p| matches!(p.verdict, Verdict::Copy | Verdict::Partial))
+        .map(|p| p.para)
+        .collect()
 }
 
 #[test]
@@ -43,7 +47,10 @@ fn seed_000_watermarks_placeholders_and_formula() {
     // The opening paragraph on the 20th Party Congress is nothing but formula.
     assert_eq!(p3.verdict, Verdict::Boilerplate);
     let span = r.spans.iter().find(|s| s.para == 3 && s.start == 73).expect("a 套话 span in ¶3");
-    assert_eq!(chars(&text, span.start, span.end), "全面建设社会主义现代化国家新征程、向第二个百年奋斗目标进军");
+    assert_eq!(
+        chars(&text, span.start, span.end),
+        "全面建设社会主义现代化国家新征程、向第二个百年奋斗目标进军"
+    );
     assert_eq!(span.kind, SpanKind::Boilerplate);
     assert!(r.summary.flags.contains(&Flag::Watermark("笔杆儿网".into())));
     assert_eq!(r.summary.copied_ratio, 0.0);
