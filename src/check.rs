@@ -63,11 +63,6 @@ impl Corpus {
         let index = Index::build(prints);
         Ok((Corpus { root: root.to_path_buf(), docs, index }, errors))
     }
-
-    /// Total bytes of text in the corpus.
-    pub fn text_bytes(&self) -> usize {
-        self.docs.iter().map(|d| d.doc.text.len()).sum()
-    }
 }
 
 /// Checks drafts against a corpus.
@@ -114,44 +109,6 @@ impl Checker<'_> {
                 }
             }
             let v = classify(len, &evidence, &matches, &self.settings);
-            if std::env::var_os("CHACHONG_DEBUG").is_some() {
-                for m in &matches {
-                    let r = &m.run;
-                    let fm: usize = r
-                        .pieces
-                        .iter()
-                        .map(|p| {
-                            p.clone()
-                                .filter(|&i| {
-                                    evidence.frequent[i] && a.norm.chars[i] != crate::normalize::WILDCARD
-                                })
-                                .count()
-                        })
-                        .sum();
-                    let km: usize =
-                        r.pieces.iter().map(|p| p.clone().filter(|&i| evidence.known[i]).count()).sum();
-                    let fr = r.draft.clone().filter(|&i| evidence.frequent[i]).count();
-                    let kn = r.draft.clone().filter(|&i| evidence.known[i]).count();
-                    let bp = r.draft.clone().filter(|&i| evidence.boilerplate[i]).count();
-                    let dr = a.norm.doc_range(r.draft.clone());
-                    eprintln!(
-                        "DBG\t{name}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                        dr.start,
-                        dr.end,
-                        self.corpus.docs[m.source.doc as usize].name,
-                        len,
-                        r.draft.len(),
-                        r.matched,
-                        r.longest,
-                        fm,
-                        km,
-                        fr,
-                        kn,
-                        bp,
-                        v.verdict
-                    );
-                }
-            }
 
             let para_no = n + 1;
             for s in &v.spans {
