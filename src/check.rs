@@ -10,7 +10,7 @@ use crate::ingest::{read_document, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::Normalized;
 use crate::params::{support_run, Settings, EXCERPT_CHARS, MATCHED_TEXT_CHARS};
-use crate::report::{DocumentRow, DraftReport, ParagraphRow, SpanRow};
+use crate::report::{DocumentRow, DraftReport, ParagraphRow, SourceShare, SpanRow};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 /// A corpus in memory: its documents and their index.
 pub struct Corpus {
     pub root: PathBuf,
-    pub docs: Vec<CorpusDoc>,
+    docs: Vec<CorpusDoc>,
     pub index: Index,
 }
 
@@ -63,6 +63,26 @@ impl Corpus {
         let index = Index::build(prints);
         Ok((Corpus { root: root.to_path_buf(), docs, index }, errors))
     }
+
+    /// The number of documents; ids run from 0 to `len() - 1`.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether the corpus holds no document (a loaded corpus never does).
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Document `id` (as in [`crate::index::ParaRef::doc`]) with its text.
+    pub fn doc(&self, id: u32) -> &CorpusDoc {
+        &self.docs[id as usize]
+    }
+
+    /// The id of the document reports call `name`.
+    pub fn find(&self, name: &str) -> Option<u32> {
+        self.docs.iter().position(|d| d.name == name).map(|i| i as u32)
+    }
 }
 
 /// Checks drafts against a corpus.
@@ -101,7 +121,7 @@ impl Checker<'_> {
             for global in index.candidates(&a.shingles, a.print.simhash) {
                 let source = index.locate(global);
                 let src = sources.entry(global).or_insert_with(|| {
-                    let d = &self.corpus.docs[source.doc as usize].doc;
+                    let d = &self.corpus.doc(source.doc).doc;
                     self.analyzer.normalize(d, &d.paragraphs[source.para as usize]).1
                 });
                 for run in align(&a.norm.chars, &src.chars, support_run(min_run)) {
@@ -138,7 +158,7 @@ impl Checker<'_> {
                 chars: len,
                 verdict: v.verdict,
                 score: v.score,
-                source: v.source.map(|s| self.corpus.docs[s.doc as usize].name.clone()).unwrap_or_default(),
+                source: v.source.map(|s| self.corpus.doc(s.doc).name.clone()).unwrap_or_default(),
                 source_para: v.source.map(|s| s.para as usize + 1),
                 simhash_distance: v.source.map(|s| hamming(a.print.simhash, index.simhash(index.global(s)))),
                 matched_chars: v.matched_chars,
@@ -151,7 +171,12 @@ impl Checker<'_> {
         flags.sort();
         flags.dedup();
         let ratio = |c: usize| if total_chars == 0 { 0.0 } else { c as f64 / total_chars as f64 };
-        let top = copied_by_doc.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+        let mut by_doc: Vec<(u32, usize)> = copied_by_doc.into_iter().collect();
+        by_doc.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let sources: Vec<SourceShare> = by_doc
+            .iter()
+            .map(|&(d, c)| SourceShare { source: self.corpus.doc(d).name.clone(), chars: c, ratio: ratio(c) })
+            .collect();
         spans.sort_by_key(|s: &SpanRow| (s.start, s.end));
         DraftReport {
             draft: name.to_string(),
@@ -160,10 +185,11 @@ impl Checker<'_> {
                 chars: total_chars,
                 copied_ratio: ratio(copied_chars),
                 boilerplate_ratio: ratio(boilerplate_chars),
-                top_source: top.map(|(&d, _)| self.corpus.docs[d as usize].name.clone()).unwrap_or_default(),
-                top_source_ratio: top.map_or(0.0, |(_, &c)| ratio(c)),
+                top_source: sources.first().map(|s| s.source.clone()).unwrap_or_default(),
+                top_source_ratio: sources.first().map_or(0.0, |s| s.ratio),
                 flags,
             },
+            sources,
             paragraphs,
             spans,
         }
@@ -182,7 +208,7 @@ impl Checker<'_> {
     ) -> SpanRow {
         let (start, end) = widen(norm, para, s.draft.clone(), has_noise);
         let index = &self.corpus.index;
-        let source_doc = &self.corpus.docs[s.source.doc as usize];
+        let source_doc = self.corpus.doc(s.source.doc);
         let src_para = &source_doc.doc.paragraphs[s.source.para as usize];
         let src = sources
             .entry(index.global(s.source))

@@ -11,6 +11,7 @@
 
 pub mod align;
 pub mod analyze;
+pub mod atomic;
 pub mod check;
 pub mod classify;
 pub mod corpus;

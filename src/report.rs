@@ -5,6 +5,7 @@
 //! UTF-8 BOM unless asked not to. Each file is written under a temporary name and renamed into
 //! place, so a report is either the old one or the new one, never half of each.
 
+use crate::atomic::write_atomic;
 use crate::classify::{SpanKind, Verdict};
 use crate::marks::Flag;
 use std::io::{self, Write};
@@ -60,6 +61,18 @@ pub struct DraftReport {
     pub paragraphs: Vec<ParagraphRow>,
     pub spans: Vec<SpanRow>,
     pub summary: DocumentRow,
+    /// Every source the draft copied from, most copied first; the first is `summary.top_source`.
+    pub sources: Vec<SourceShare>,
+}
+
+/// How much of a draft was copied from one source document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceShare {
+    pub source: String,
+    /// Draft chars copied from this source.
+    pub chars: usize,
+    /// `chars` over the draft's significant chars, as `top_source_ratio`.
+    pub ratio: f64,
 }
 
 const PARAGRAPH_COLUMNS: [&str; 13] = [
@@ -164,34 +177,20 @@ pub fn write_reports(dir: &Path, reports: &[DraftReport], bom: bool) -> io::Resu
     })
 }
 
-/// Writes a CSV to a temporary file beside `path`, then renames it into place.
+/// Writes a CSV atomically (see [`crate::atomic`]), with the BOM when asked.
 fn write_csv(
     path: &Path,
     bom: bool,
     fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
 ) -> io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut out = io::BufWriter::new(file);
+    write_atomic(path, |out| {
         if bom {
             out.write_all("\u{feff}".as_bytes())?;
         }
-        {
-            let mut w =
-                csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut out);
-            fill(&mut w).map_err(io::Error::other)?;
-            w.flush()?;
-        }
-        out.flush()?;
-        out.get_ref().sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+        fill(&mut w).map_err(io::Error::other)?;
+        w.flush()
+    })
 }
 
 /// A short human summary of a draft's report, for the terminal.
@@ -209,19 +208,10 @@ pub fn summary(r: &DraftReport) -> String {
         count(Verdict::Boilerplate),
         count(Verdict::Original),
     );
-    let mut by_source: Vec<(&str, usize)> = Vec::new();
-    for p in r.paragraphs.iter().filter(|p| matches!(p.verdict, Verdict::Copy | Verdict::Partial)) {
-        match by_source.iter_mut().find(|(s, _)| *s == p.source) {
-            Some(e) => e.1 += p.matched_chars,
-            None => by_source.push((&p.source, p.matched_chars)),
-        }
-    }
-    by_source.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    if !by_source.is_empty() {
+    if !r.sources.is_empty() {
         out.push_str("  top sources:\n");
-        for (s, c) in by_source.iter().take(3) {
-            let share = if r.summary.chars == 0 { 0.0 } else { *c as f64 / r.summary.chars as f64 };
-            out.push_str(&format!("    {} {}\n", pct(share), s));
+        for s in r.sources.iter().take(3) {
+            out.push_str(&format!("    {} {}\n", pct(s.ratio), s.source));
         }
     }
     let flagged: Vec<String> = r
