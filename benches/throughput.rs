@@ -8,8 +8,9 @@
 //! timed pass runs on rayon's pool over documents, as `chachong check` does. Best of `RUNS`.
 
 use chachong::analyze::Analyzer;
-use chachong::corpus::{corpus_files, read_corpus};
-use chachong::index::{fingerprint_document, Index};
+use chachong::corpus::{corpus_files, read_corpus, CorpusDoc};
+use chachong::index::build::{segment_words, FileMeta, SegmentDoc, StoredText};
+use chachong::index::{fingerprint_document, DocPrints, Index};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -89,7 +90,12 @@ fn main() {
     });
     let (fp_s, prints) =
         best_of(|| docs.par_iter().map(|d| fingerprint_document(&analyzer, d)).collect::<Vec<_>>());
-    let (index_s, index) = best_of(|| Index::build(prints.iter().map(clone_prints).collect()));
+    let (index_s, index) =
+        best_of(|| Index::build(docs.iter().zip(&prints).map(|(d, p)| segment_doc(d, p, false)).collect()));
+    let (stored_s, segment) = best_of(|| {
+        let seg: Vec<SegmentDoc> = docs.iter().zip(&prints).map(|(d, p)| segment_doc(d, p, true)).collect();
+        segment_words(&seg)
+    });
     let row = |what: &str, s: f64| println!("{what:<44} {s:>7.2} s {:>8.1} MB/s", mb / s);
     row("read + decode + split paragraphs", read_s);
     row(&format!("raw jieba cut, hmm=false ({words} words)"), jieba_s);
@@ -98,13 +104,20 @@ fn main() {
     row("fingerprint (marks → SimHash)", fp_s);
     row(&format!("index build ({} paragraphs)", index.paragraphs()), index_s);
     row("fingerprint + index build", fp_s + index_s);
+    row(&format!("stored segment, texts deflated ({:.1} MB)", segment.len() as f64 * 8.0 / 1e6), stored_s);
     println!("fingerprinting runs at {:.0} % of raw segmentation throughput", 100.0 * jieba_s / fp_s);
 }
 
-fn clone_prints(p: &chachong::index::DocPrints) -> chachong::index::DocPrints {
-    chachong::index::DocPrints {
-        postings: p.postings.clone(),
-        shingles: p.shingles.clone(),
-        simhashes: p.simhashes.clone(),
+/// A document's fingerprints as a segment entry, with its text when `stored`.
+fn segment_doc(d: &CorpusDoc, p: &DocPrints, stored: bool) -> SegmentDoc {
+    SegmentDoc {
+        name: d.name.clone(),
+        meta: FileMeta::default(),
+        prints: DocPrints {
+            postings: p.postings.clone(),
+            shingles: p.shingles.clone(),
+            simhashes: p.simhashes.clone(),
+        },
+        stored: stored.then(|| StoredText { text: d.doc.text.clone(), paragraphs: d.doc.paragraphs.clone() }),
     }
 }

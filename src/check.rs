@@ -3,9 +3,8 @@
 use crate::align::align;
 use crate::analyze::Analyzer;
 use crate::classify::{classify, Evidence, Match, SpanDecision};
-use crate::corpus::{corpus_files, relative_name, CorpusDoc};
+pub use crate::corpus::Corpus;
 use crate::fingerprint::hamming;
-use crate::index::{fingerprint_document, Index};
 use crate::ingest::{read_document, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::Normalized;
@@ -14,76 +13,6 @@ use crate::report::{DocumentRow, DraftReport, ParagraphRow, SourceShare, SpanRow
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// A corpus in memory: its documents and their index.
-pub struct Corpus {
-    pub root: PathBuf,
-    docs: Vec<CorpusDoc>,
-    pub index: Index,
-}
-
-impl Corpus {
-    /// Reads and fingerprints every document below `root`, in parallel. `tick` is called once per
-    /// file (for a progress bar). Files that cannot be read are returned apart, with the reason.
-    pub fn load(
-        root: &Path,
-        analyzer: &Analyzer,
-        tick: &(dyn Fn(u64) + Sync),
-        files_found: &(dyn Fn(u64) + Sync),
-    ) -> Result<(Corpus, Vec<IngestError>), String> {
-        let files = corpus_files(root)?;
-        files_found(files.len() as u64);
-        let results: Vec<Result<(CorpusDoc, _), IngestError>> = files
-            .par_iter()
-            .map(|path| {
-                let doc = read_document(path).map(|doc| {
-                    let doc = CorpusDoc { name: relative_name(root, path), doc };
-                    let prints = fingerprint_document(analyzer, &doc);
-                    (doc, prints)
-                });
-                tick(1);
-                doc
-            })
-            .collect();
-        let mut docs = Vec::with_capacity(results.len());
-        let mut prints = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok((d, p)) => {
-                    docs.push(d);
-                    prints.push(p);
-                }
-                Err(e) => errors.push(e),
-            }
-        }
-        if docs.is_empty() {
-            return Err(format!("{}: none of the corpus files could be read", root.display()));
-        }
-        let index = Index::build(prints);
-        Ok((Corpus { root: root.to_path_buf(), docs, index }, errors))
-    }
-
-    /// The number of documents; ids run from 0 to `len() - 1`.
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    /// Whether the corpus holds no document (a loaded corpus never does).
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
-    /// Document `id` (as in [`crate::index::ParaRef::doc`]) with its text.
-    pub fn doc(&self, id: u32) -> &CorpusDoc {
-        &self.docs[id as usize]
-    }
-
-    /// The id of the document reports call `name`.
-    pub fn find(&self, name: &str) -> Option<u32> {
-        self.docs.iter().position(|d| d.name == name).map(|i| i as u32)
-    }
-}
 
 /// Checks drafts against a corpus.
 pub struct Checker<'a> {

@@ -1,8 +1,13 @@
-//! Finding and reading the documents of a corpus folder.
+//! A corpus: finding and reading its documents, and the index over them, in memory or stored.
 
-use crate::ingest::{read_document, Document, IngestError};
+use crate::analyze::Analyzer;
+use crate::index::build::{SegmentDoc, StoredText};
+use crate::index::store::{self, Progress, StoreError, UpdateOptions, UpdateReport};
+use crate::index::{fingerprint_document, Index};
+use crate::ingest::{read_document, Document, IngestError, Paragraph};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// A corpus document and its name in reports: the path relative to the corpus root, `/`-separated.
 #[derive(Debug, Clone)]
@@ -84,4 +89,144 @@ pub fn read_corpus(
         }
     }
     (docs, errors)
+}
+
+/// A corpus ready to check against: its index and a way to its documents' text.
+pub struct Corpus {
+    pub root: PathBuf,
+    pub index: Index,
+    docs: Docs,
+}
+
+/// Where documents' texts come from.
+enum Docs {
+    /// Read for this run, in index order.
+    Memory(Vec<CorpusDoc>),
+    /// Inflated from the stored index on first use: a check reads only the paragraphs it aligns.
+    Stored(Vec<OnceLock<CorpusDoc>>),
+}
+
+impl Corpus {
+    /// Reads and fingerprints every document below `root`, in parallel, into an in-memory index.
+    /// `tick` is called once per file (for a progress bar). Files that cannot be read are returned
+    /// apart, with the reason.
+    pub fn load(
+        root: &Path,
+        analyzer: &Analyzer,
+        tick: &(dyn Fn(u64) + Sync),
+        files_found: &(dyn Fn(u64) + Sync),
+    ) -> Result<(Corpus, Vec<IngestError>), String> {
+        let files = corpus_files(root)?;
+        files_found(files.len() as u64);
+        let results: Vec<Result<(CorpusDoc, SegmentDoc), IngestError>> = files
+            .par_iter()
+            .map(|path| {
+                let doc = read_document(path).map(|doc| {
+                    let doc = CorpusDoc { name: relative_name(root, path), doc };
+                    let prints = fingerprint_document(analyzer, &doc);
+                    let seg =
+                        SegmentDoc { name: doc.name.clone(), meta: Default::default(), prints, stored: None };
+                    (doc, seg)
+                });
+                tick(1);
+                doc
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(results.len());
+        let mut segment = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok((d, s)) => {
+                    docs.push(d);
+                    segment.push(s);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if docs.is_empty() {
+            return Err(format!("{}: none of the corpus files could be read", root.display()));
+        }
+        // Documents are numbered by name, as in a stored index.
+        docs.sort_by(|a, b| a.name.cmp(&b.name));
+        let index = Index::build(segment);
+        Ok((Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index }, errors))
+    }
+
+    /// Brings the stored index in `dir` up to date with the corpus below `root` (see
+    /// [`store::update`]) and opens it.
+    pub fn open_indexed(
+        root: &Path,
+        dir: &Path,
+        analyzer: &Analyzer,
+        opts: UpdateOptions,
+        progress: &Progress,
+    ) -> Result<(Corpus, UpdateReport), StoreError> {
+        let (index, report) = store::update(dir, root, analyzer, opts, progress)?;
+        if index.docs == 0 {
+            return Err(StoreError::Corpus(format!(
+                "{}: none of the corpus files could be read",
+                root.display()
+            )));
+        }
+        Ok((Corpus::from_index(root, index), report))
+    }
+
+    /// A corpus answered by an opened stored index, as it is.
+    pub fn from_index(root: &Path, index: Index) -> Corpus {
+        let docs = Docs::Stored((0..index.docs).map(|_| OnceLock::new()).collect());
+        Corpus { root: root.to_path_buf(), index, docs }
+    }
+
+    /// The number of documents; ids run from 0 to `len() - 1`.
+    pub fn len(&self) -> usize {
+        self.index.docs
+    }
+
+    /// Whether the corpus holds no document (a loaded corpus never does).
+    pub fn is_empty(&self) -> bool {
+        self.index.docs == 0
+    }
+
+    /// Document `id` (as in [`crate::index::ParaRef::doc`]) with its text.
+    pub fn doc(&self, id: u32) -> &CorpusDoc {
+        match &self.docs {
+            Docs::Memory(docs) => &docs[id as usize],
+            Docs::Stored(cells) => cells[id as usize].get_or_init(|| self.stored_doc(id)),
+        }
+    }
+
+    /// The id of the document reports call `name`.
+    pub fn find(&self, name: &str) -> Option<u32> {
+        self.index.find(name)
+    }
+
+    /// A document's text from the index. Should the stored text be damaged, the file is read
+    /// again; should that fail too, the document keeps its paragraphs, empty, so that offsets
+    /// stay valid, and the user is told.
+    fn stored_doc(&self, id: u32) -> CorpusDoc {
+        let name = self.index.name(id).to_string();
+        let path = self.root.join(&name);
+        let (part, d) = self.index.doc_at(id);
+        if let Some(StoredText { text, paragraphs }) = part.stored(d) {
+            return CorpusDoc { name, doc: Document { path, text, paragraphs } };
+        }
+        let paras = (self.index.global(crate::index::ParaRef { doc: id + 1, para: 0 })
+            - self.index.global(crate::index::ParaRef { doc: id, para: 0 })) as usize;
+        match read_document(&path) {
+            Ok(doc) if doc.paragraphs.len() == paras => CorpusDoc { name, doc },
+            _ => {
+                eprintln!(
+                    "chachong: {}: the stored text of {name} is damaged and the file differs or is gone; \
+                     rebuild the index with `chachong index --rebuild`",
+                    part.file.path.display()
+                );
+                let empty = Paragraph { start: 0, end: 0, byte_start: 0, byte_end: 0 };
+                CorpusDoc {
+                    name,
+                    doc: Document { path, text: String::new(), paragraphs: vec![empty; paras] },
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 use chachong::analyze::Analyzer;
 use chachong::check::{check_files, Checker, Corpus};
+use chachong::index::store::{self, Progress, StoreError, UpdateOptions, UpdateReport};
 use chachong::params::Settings;
 use chachong::report::{summary, write_reports};
 use clap::{Parser, Subcommand};
@@ -24,6 +25,28 @@ struct Cli {
 enum Command {
     /// Check drafts (.txt, .md, .docx) against a corpus and write CSV reports.
     Check(CheckArgs),
+    /// Build or update the stored index of a corpus, so that checks need not re-read it.
+    Index(IndexArgs),
+}
+
+#[derive(clap::Args)]
+struct IndexArgs {
+    /// Corpus folder, searched recursively for .txt, .md and .docx files.
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
+    /// Index folder [default: CORPUS/.chachong].
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Build the index anew, discarding what is there (also the way out of an index written by
+    /// another version of chachong).
+    #[arg(long)]
+    rebuild: bool,
+    /// Merge the index's segments into one.
+    #[arg(long)]
+    compact: bool,
+    /// Only check every index file against its checksum (reads the whole index).
+    #[arg(long, conflicts_with_all = ["rebuild", "compact"])]
+    verify: bool,
 }
 
 #[derive(clap::Args)]
@@ -43,6 +66,12 @@ struct CheckArgs {
     /// Exit with status 1 when a draft's copied ratio (复制比) exceeds RATIO (0..1).
     #[arg(long, value_name = "RATIO")]
     fail_over: Option<f64>,
+    /// Index folder [default: CORPUS/.chachong]; created or updated as the corpus changes.
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Read and fingerprint the corpus for this run only; neither use nor write an index.
+    #[arg(long, conflicts_with = "index")]
+    no_index: bool,
     /// Draft files to check.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
@@ -52,6 +81,91 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Index(args) => run_index(args),
+    }
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal.
+fn progress_bar(message: String) -> ProgressBar {
+    let bar = ProgressBar::hidden();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} files ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
+
+/// Updates the index in `dir`, with a progress bar, and says on stderr what was done.
+fn update_index(
+    corpus: &std::path::Path,
+    dir: &std::path::Path,
+    analyzer: &Analyzer,
+    opts: UpdateOptions,
+) -> Result<(Corpus, UpdateReport), StoreError> {
+    let bar = progress_bar(format!("indexing {}", corpus.display()));
+    let progress = Progress {
+        files_found: &|n| bar.set_length(n),
+        tick: &|n| bar.inc(n),
+        say: &|m| bar.suspend(|| eprintln!("chachong: {m}")),
+    };
+    let result = Corpus::open_indexed(corpus, dir, analyzer, opts, &progress);
+    bar.finish_and_clear();
+    if let Ok((corpus, report)) = &result {
+        for e in &report.errors {
+            eprintln!("chachong: skipped corpus file {e}");
+        }
+        eprintln!("chachong: {}", describe_update(dir, corpus.len(), report));
+    }
+    result
+}
+
+fn describe_update(dir: &std::path::Path, docs: usize, r: &UpdateReport) -> String {
+    if !r.wrote() && !r.compacted {
+        return format!("index {} is up to date ({docs} documents)", dir.display());
+    }
+    let mut s = format!(
+        "index {} updated: {} added, {} changed, {} removed, {} unchanged; {} documents",
+        dir.display(),
+        r.added,
+        r.changed,
+        r.removed,
+        r.unchanged,
+        docs
+    );
+    if r.compacted {
+        s.push_str("; segments merged");
+    }
+    s
+}
+
+fn run_index(args: IndexArgs) -> ExitCode {
+    let dir = args.index.unwrap_or_else(|| store::default_dir(&args.corpus));
+    if args.verify {
+        return match store::verify(&dir) {
+            Ok(n) => {
+                println!("index {}: {n} files, every checksum matches", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("chachong: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let analyzer = Analyzer::new();
+    let opts = UpdateOptions { rebuild: args.rebuild, compact: args.compact };
+    match update_index(&args.corpus, &dir, &analyzer, opts) {
+        Ok((_, report)) if report.errors.is_empty() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("chachong: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -67,18 +181,23 @@ fn run_check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let analyzer = Analyzer::new();
-    let bar = ProgressBar::hidden();
-    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} files ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(format!("reading corpus {}", args.corpus.display()));
-    let loaded = Corpus::load(&args.corpus, &analyzer, &|n| bar.inc(n), &|n| bar.set_length(n));
-    bar.finish_and_clear();
+    let loaded = if args.no_index {
+        load_in_memory(&args.corpus, &analyzer)
+    } else {
+        let dir = args.index.clone().unwrap_or_else(|| store::default_dir(&args.corpus));
+        match update_index(&args.corpus, &dir, &analyzer, UpdateOptions::default()) {
+            Ok((corpus, report)) => Ok((corpus, report.errors)),
+            // A corpus on a read-only share: check without storing an index.
+            Err(StoreError::Io(path, e)) if !matches!(e.kind(), std::io::ErrorKind::NotFound) => {
+                eprintln!(
+                    "chachong: cannot write the index ({}: {e}); reading the corpus for this run only",
+                    path.display()
+                );
+                load_in_memory(&args.corpus, &analyzer)
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    };
     let (corpus, corpus_errors) = match loaded {
         Ok(c) => c,
         Err(e) => {
@@ -87,9 +206,6 @@ fn run_check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for e in &corpus_errors {
-        eprintln!("chachong: skipped corpus file {e}");
-    }
     let checker = Checker {
         analyzer: &analyzer,
         corpus: &corpus,
@@ -124,4 +240,20 @@ fn run_check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Reads and fingerprints the corpus for this run, with a progress bar.
+fn load_in_memory(
+    corpus: &std::path::Path,
+    analyzer: &Analyzer,
+) -> Result<(Corpus, Vec<chachong::ingest::IngestError>), String> {
+    let bar = progress_bar(format!("reading corpus {}", corpus.display()));
+    let loaded = Corpus::load(corpus, analyzer, &|n| bar.inc(n), &|n| bar.set_length(n));
+    bar.finish_and_clear();
+    if let Ok((_, errors)) = &loaded {
+        for e in errors {
+            eprintln!("chachong: skipped corpus file {e}");
+        }
+    }
+    loaded
 }

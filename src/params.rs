@@ -13,6 +13,23 @@ pub const SHINGLE_WORDS: usize = 3;
 /// indexing only about 2 / (w + 1) = 40 % of the shingles.
 pub const WINNOW_WINDOW: usize = 4;
 
+/// Version of the stored index's file format (`index::segment`). Files of another version are
+/// refused with a message saying how to rebuild, never misread.
+pub const INDEX_FORMAT_VERSION: u32 = 1;
+
+/// Version of what analysis writes into fingerprints beyond the constants above: the mark table,
+/// normalization and segmentation. Bump it with any change to them, so old indexes are rebuilt.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// Documents read and fingerprinted per new index segment, in text bytes: bounds the memory of a
+/// build, which holds one batch's fingerprints at a time.
+pub const SEGMENT_BATCH_BYTES: usize = 64 << 20;
+
+/// An index is compacted (its segments merged into one) when it has more segments than this…
+pub const COMPACT_MAX_SEGMENTS: usize = 8;
+/// …or when this share of its documents has been removed or replaced.
+pub const COMPACT_DELETED_SHARE: f64 = 0.25;
+
 /// Chars per alignment seed gram. Dense rewrites (one edit every 7–8 chars) leave unchanged runs of
 /// 4–7 chars; 4-grams catch them, 3-grams would also match every common word pair.
 pub const SEED_GRAM: usize = 4;

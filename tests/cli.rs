@@ -70,7 +70,8 @@ fn no_bom_and_fail_over_gate() {
 fn unreadable_drafts_are_named_and_the_rest_is_checked() {
     let out = tempfile::tempdir().expect("tmp");
     let o = out.path().to_str().expect("utf-8 path");
-    let run = chachong(&["check", "--out", o, "examples/no-such-draft.txt", "examples/draft.txt"]);
+    let run =
+        chachong(&["check", "--no-index", "--out", o, "examples/no-such-draft.txt", "examples/draft.txt"]);
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
@@ -85,6 +86,7 @@ fn missing_corpus_and_usage_errors() {
     let run = chachong(&["check", "--corpus", "no-such-corpus", "examples/draft.txt"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("no-such-corpus"));
+    assert!(!root().join("no-such-corpus").exists(), "a missing corpus is not created");
     assert_eq!(chachong(&["check"]).status.code(), Some(2), "a draft is required");
     assert_eq!(chachong(&["frobnicate"]).status.code(), Some(2));
 }

@@ -1,0 +1,475 @@
+//! The corpus index: fingerprint → postings, per-shingle document frequency, SimHash tables.
+//!
+//! An index is a list of immutable segments ([`segment`]) of sorted fixed-width arrays, searched by
+//! binary search, plus the documents removed since they were written ([`store`]). A check without a
+//! stored index builds one segment in memory; a stored index memory-maps its segment files. Both
+//! present the same numbering: documents sorted by name, paragraphs numbered through them in that
+//! order, so reports do not depend on how the index happens to be segmented.
+
+pub mod build;
+pub mod merge;
+pub mod segment;
+pub mod store;
+
+use crate::analyze::Analyzer;
+use crate::corpus::CorpusDoc;
+use crate::fingerprint::hamming;
+use crate::params::{boilerplate_min_df, MAX_CANDIDATES, POSTINGS_CAP, SIMHASH_MAX_DISTANCE};
+use crate::shingle::Shingle;
+use build::{sim_block, FileMeta, SegmentDoc, SIM_TABLES};
+use segment::{FileKind, FormatError, IndexFile, Section};
+
+/// Where a paragraph of the corpus is: document number and paragraph number (0-based) in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParaRef {
+    pub doc: u32,
+    pub para: u32,
+}
+
+/// The fingerprints of one corpus document, as the analysis produced them.
+#[derive(Debug, Default)]
+pub struct DocPrints {
+    /// (winnowed hash, paragraph number).
+    pub postings: Vec<(u64, u32)>,
+    /// Every distinct shingle hash of the document, sorted.
+    pub shingles: Vec<u64>,
+    /// SimHash per paragraph.
+    pub simhashes: Vec<u64>,
+}
+
+/// Fingerprints every paragraph of a document.
+pub fn fingerprint_document(analyzer: &Analyzer, doc: &CorpusDoc) -> DocPrints {
+    let mut buf = String::new();
+    let mut out = DocPrints::default();
+    for (i, para) in doc.doc.paragraphs.iter().enumerate() {
+        let a = analyzer.analyze(&doc.doc, para, &mut buf);
+        out.postings.extend(a.print.winnowed.iter().map(|&h| (h, i as u32)));
+        out.shingles.extend(a.shingles.iter().map(|s| s.hash));
+        out.simhashes.push(a.print.simhash);
+    }
+    out.shingles.sort_unstable();
+    out.shingles.dedup();
+    out
+}
+
+/// Marks a document removed in [`Part::to_logical`].
+const REMOVED: u32 = u32::MAX;
+
+/// One segment, and where its documents sit in the index's numbering.
+pub struct Part {
+    pub file: IndexFile,
+    /// The segment's number in the index folder (0 for an in-memory segment).
+    pub id: u32,
+    /// Segment document → index document, or [`REMOVED`].
+    to_logical: Vec<u32>,
+    /// Documents of this segment removed since it was written.
+    removed: usize,
+}
+
+impl Part {
+    fn doc_start(&self) -> &[u32] {
+        self.file.u32s(Section::DocStart)
+    }
+
+    /// Number of documents in the segment, removed ones included.
+    pub fn doc_count(&self) -> usize {
+        self.doc_start().len().saturating_sub(1)
+    }
+
+    /// Name of the segment's document `d`.
+    pub fn name(&self, d: usize) -> Result<&str, FormatError> {
+        let offsets = self.file.u64s(Section::NameOffsets);
+        let names = self.file.raw(Section::Names);
+        let (a, b) = (offsets.get(d).copied(), offsets.get(d + 1).copied());
+        let bytes = match (a, b) {
+            (Some(a), Some(b)) if a <= b && b as usize <= names.len() => &names[a as usize..b as usize],
+            _ => return Err(self.corrupt("document names out of range")),
+        };
+        std::str::from_utf8(bytes).map_err(|_| self.corrupt("document name is not UTF-8"))
+    }
+
+    /// File metadata of the segment's document `d`.
+    pub fn meta(&self, d: usize) -> FileMeta {
+        let m = self.file.u64s(Section::DocMeta);
+        match m.get(3 * d..3 * d + 3) {
+            Some(&[size, mtime_ns, hash]) => FileMeta { size, mtime_ns, hash },
+            _ => FileMeta::default(),
+        }
+    }
+
+    /// Whether the segment stores its documents' texts.
+    pub fn has_texts(&self) -> bool {
+        !self.file.u64s(Section::TextOffsets).is_empty()
+    }
+
+    /// The stored text and paragraphs of document `d`, `None` if absent or damaged.
+    pub fn stored(&self, d: usize) -> Option<build::StoredText> {
+        let offsets = self.file.u64s(Section::TextOffsets);
+        let texts = self.file.raw(Section::Texts);
+        let (a, b) = (*offsets.get(d)? as usize, *offsets.get(d + 1)? as usize);
+        let text = build::decompress(texts.get(a..b)?)?;
+        let starts = self.doc_start();
+        let (p0, p1) = (*starts.get(d)? as usize, *starts.get(d + 1)? as usize);
+        let raw = self.file.u32s(Section::Paras).get(4 * p0..4 * p1)?;
+        let paragraphs: Vec<crate::ingest::Paragraph> = raw
+            .chunks_exact(4)
+            .map(|c| crate::ingest::Paragraph {
+                start: c[0] as usize,
+                end: c[1] as usize,
+                byte_start: c[2] as usize,
+                byte_end: c[3] as usize,
+            })
+            .collect();
+        let valid = paragraphs
+            .iter()
+            .all(|p| p.byte_start <= p.byte_end && text.get(p.byte_start..p.byte_end).is_some());
+        valid.then_some(build::StoredText { text, paragraphs })
+    }
+
+    fn corrupt(&self, why: &str) -> FormatError {
+        FormatError::Corrupt(self.file.path.clone(), why.to_string())
+    }
+
+    /// The index paragraph of segment paragraph `p`, `None` when its document was removed.
+    fn logical(&self, p: u32, doc_start: &[u32]) -> Option<u32> {
+        let d = *self.file.u32s(Section::ParaDoc).get(p as usize)? as usize;
+        let logical = *self.to_logical.get(d)?;
+        if logical == REMOVED {
+            return None;
+        }
+        Some(doc_start[logical as usize] + p - self.doc_start()[d])
+    }
+}
+
+/// A read-only index of a corpus.
+pub struct Index {
+    parts: Vec<Part>,
+    /// Index document → (part, segment document).
+    docs_at: Vec<(u32, u32)>,
+    /// Index documents' names, sorted: the numbering of documents.
+    names: Vec<String>,
+    /// First paragraph of each index document, plus the total at the end.
+    doc_start: Vec<u32>,
+    /// Shingles whose document frequency removed documents lower, sorted, and by how much.
+    df_delta: (Vec<u64>, Vec<u32>),
+    /// Number of documents indexed.
+    pub docs: usize,
+    /// Document frequency from which a shingle is 套话.
+    pub boilerplate_df: u32,
+}
+
+/// Documents removed from an index's segments: (segment number, segment document), sorted, and
+/// the document frequencies they held.
+#[derive(Debug, Default, Clone)]
+pub struct Removed {
+    pub tombstones: Vec<(u32, u32)>,
+    pub df_keys: Vec<u64>,
+    pub df_counts: Vec<u32>,
+}
+
+impl Index {
+    /// Builds an in-memory index of documents (any order; they are numbered by name).
+    pub fn build(mut docs: Vec<SegmentDoc>) -> Index {
+        docs.sort_by(|a, b| a.name.cmp(&b.name));
+        let words = build::segment_words(&docs);
+        let file = IndexFile::from_words(words, FileKind::Segment)
+            .expect("a segment just built in memory has a valid header");
+        Index::from_parts(vec![(0, file)], Removed::default())
+            .expect("a segment just built in memory has valid names")
+    }
+
+    /// Assembles an index from segments and the documents removed from them.
+    pub fn from_parts(files: Vec<(u32, IndexFile)>, removed: Removed) -> Result<Index, FormatError> {
+        let mut parts: Vec<Part> = files
+            .into_iter()
+            .map(|(id, file)| Part { file, id, to_logical: Vec::new(), removed: 0 })
+            .collect();
+        let mut live: Vec<(String, u32, u32)> = Vec::new();
+        for (pi, part) in parts.iter_mut().enumerate() {
+            let n = part.doc_count();
+            if part.file.u32s(Section::ParaDoc).len()
+                != part.doc_start().last().copied().unwrap_or(0) as usize
+            {
+                return Err(part.corrupt("paragraph table does not match the documents"));
+            }
+            part.to_logical = vec![0; n];
+            for d in 0..n {
+                if removed.tombstones.binary_search(&(part.id, d as u32)).is_ok() {
+                    part.to_logical[d] = REMOVED;
+                    part.removed += 1;
+                } else {
+                    live.push((part.name(d)?.to_string(), pi as u32, d as u32));
+                }
+            }
+        }
+        live.sort();
+        let mut doc_start = Vec::with_capacity(live.len() + 1);
+        let mut total = 0u32;
+        let mut docs_at = Vec::with_capacity(live.len());
+        let mut names = Vec::with_capacity(live.len());
+        for (logical, (name, pi, d)) in live.into_iter().enumerate() {
+            let part = &mut parts[pi as usize];
+            part.to_logical[d as usize] = logical as u32;
+            let starts = part.doc_start();
+            doc_start.push(total);
+            total += starts[d as usize + 1] - starts[d as usize];
+            docs_at.push((pi, d));
+            names.push(name);
+        }
+        doc_start.push(total);
+        let docs = names.len();
+        Ok(Index {
+            parts,
+            docs_at,
+            names,
+            doc_start,
+            df_delta: (removed.df_keys, removed.df_counts),
+            docs,
+            boilerplate_df: boilerplate_min_df(docs),
+        })
+    }
+
+    /// The segments.
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// Name of index document `doc`.
+    pub fn name(&self, doc: u32) -> &str {
+        &self.names[doc as usize]
+    }
+
+    /// The index document called `name`.
+    pub fn find(&self, name: &str) -> Option<u32> {
+        self.names.binary_search_by(|n| n.as_str().cmp(name)).ok().map(|i| i as u32)
+    }
+
+    /// Segment and segment document of index document `doc`.
+    pub fn doc_at(&self, doc: u32) -> (&Part, usize) {
+        let (p, d) = self.docs_at[doc as usize];
+        (&self.parts[p as usize], d as usize)
+    }
+
+    /// Number of documents removed from the segments since they were written.
+    pub fn removed_docs(&self) -> usize {
+        self.parts.iter().map(|p| p.removed).sum()
+    }
+
+    /// Number of corpus documents holding the shingle `hash`.
+    pub fn df(&self, hash: u64) -> u32 {
+        let mut df: u32 = 0;
+        for part in &self.parts {
+            let keys = part.file.u64s(Section::DfKeys);
+            if let Ok(i) = keys.binary_search(&hash) {
+                df += part.file.u32s(Section::DfCounts).get(i).copied().unwrap_or(0);
+            }
+        }
+        if let Ok(i) = self.df_delta.0.binary_search(&hash) {
+            df = df.saturating_sub(self.df_delta.1[i]);
+        }
+        df
+    }
+
+    /// True when the shingle is 套话 by its document frequency.
+    pub fn is_boilerplate(&self, hash: u64) -> bool {
+        self.df(hash) >= self.boilerplate_df
+    }
+
+    /// The first [`POSTINGS_CAP`] paragraphs (in index order) holding the winnowed fingerprint
+    /// `hash`, and the full count.
+    pub fn postings(&self, hash: u64) -> (Vec<u32>, usize) {
+        let mut out = Vec::new();
+        let mut total = 0;
+        for part in &self.parts {
+            let keys = part.file.u64s(Section::PostKeys);
+            let lo = keys.partition_point(|&k| k < hash);
+            let hi = keys.partition_point(|&k| k <= hash);
+            let paras = part.file.u32s(Section::PostParas).get(lo..hi).unwrap_or(&[]);
+            let mut taken = 0;
+            for &p in paras {
+                // Without removals every entry is live and the count is known without a scan.
+                if taken == POSTINGS_CAP && part.removed == 0 {
+                    break;
+                }
+                if let Some(g) = part.logical(p, &self.doc_start) {
+                    if taken < POSTINGS_CAP {
+                        out.push(g);
+                        taken += 1;
+                    }
+                    if part.removed > 0 {
+                        total += 1;
+                    }
+                }
+            }
+            if part.removed == 0 {
+                total += paras.len();
+            }
+        }
+        // Each segment's numbering follows the index's, so the first CAP of each hold the first CAP
+        // of all.
+        out.sort_unstable();
+        out.truncate(POSTINGS_CAP);
+        (out, total)
+    }
+
+    /// Corpus paragraphs whose SimHash is within [`SIMHASH_MAX_DISTANCE`] of `simhash`. By the
+    /// pigeonhole principle, two hashes within 3 bits agree exactly on one of four 16-bit blocks.
+    pub fn near_duplicates(&self, simhash: u64) -> Vec<u32> {
+        let mut out = Vec::new();
+        for part in &self.parts {
+            let sims = part.file.u64s(Section::Simhashes);
+            for (block, section) in SIM_TABLES.iter().enumerate() {
+                let table = part.file.u64s(*section);
+                let key = sim_block(simhash, block);
+                let lo = table.partition_point(|&e| (e >> 32) < key);
+                for &e in table[lo..].iter().take_while(|&&e| e >> 32 == key) {
+                    let p = e as u32;
+                    let near =
+                        sims.get(p as usize).is_some_and(|&h| hamming(h, simhash) <= SIMHASH_MAX_DISTANCE);
+                    if near {
+                        out.extend(part.logical(p, &self.doc_start));
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The corpus paragraphs most worth aligning with a draft paragraph: those sharing the most
+    /// (rarity-weighted) fingerprints with its shingles, plus its SimHash near-duplicates.
+    /// Querying every draft shingle against the winnowed corpus keeps winnowing's guarantee.
+    pub fn candidates(&self, shingles: &[Shingle], simhash: u64) -> Vec<u32> {
+        let mut hashes: Vec<u64> = shingles.iter().map(|s| s.hash).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let mut hits: Vec<(u32, f64)> = Vec::new();
+        for h in hashes {
+            let (paras, total) = self.postings(h);
+            if total == 0 {
+                continue;
+            }
+            // A fingerprint held by many paragraphs says little about any one of them.
+            let weight = 1.0 / (1.0 + (total as f64).ln());
+            hits.extend(paras.iter().map(|&p| (p, weight)));
+        }
+        hits.sort_unstable_by_key(|&(p, _)| p);
+        let mut scored: Vec<(u32, f64)> = Vec::new();
+        for (p, w) in hits {
+            match scored.last_mut() {
+                Some(last) if last.0 == p => last.1 += w,
+                _ => scored.push((p, w)),
+            }
+        }
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut out: Vec<u32> = scored.iter().take(MAX_CANDIDATES).map(|&(p, _)| p).collect();
+        if !shingles.is_empty() {
+            out.extend(self.near_duplicates(simhash));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// SimHash of an index paragraph.
+    pub fn simhash(&self, para: u32) -> u64 {
+        let r = self.locate(para);
+        let (part, d) = self.doc_at(r.doc);
+        let p = part.doc_start()[d] + r.para;
+        part.file.u64s(Section::Simhashes).get(p as usize).copied().unwrap_or(0)
+    }
+
+    /// Document and paragraph of an index paragraph.
+    pub fn locate(&self, para: u32) -> ParaRef {
+        let doc = self.doc_start.partition_point(|&s| s <= para) - 1;
+        ParaRef { doc: doc as u32, para: para - self.doc_start[doc] }
+    }
+
+    /// Index paragraph of a document's paragraph.
+    pub fn global(&self, r: ParaRef) -> u32 {
+        self.doc_start[r.doc as usize] + r.para
+    }
+
+    /// Number of paragraphs indexed.
+    pub fn paragraphs(&self) -> usize {
+        self.doc_start.last().copied().unwrap_or(0) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document whose paragraphs have these (winnowed, shingles, simhash).
+    pub fn doc(name: &str, paras: &[(&[u64], &[u64], u64)]) -> SegmentDoc {
+        let mut d = DocPrints::default();
+        for (i, (win, sh, sim)) in paras.iter().enumerate() {
+            d.postings.extend(win.iter().map(|&h| (h, i as u32)));
+            d.shingles.extend_from_slice(sh);
+            d.simhashes.push(*sim);
+        }
+        d.shingles.sort_unstable();
+        d.shingles.dedup();
+        SegmentDoc { name: name.to_string(), meta: FileMeta::default(), prints: d, stored: None }
+    }
+
+    fn three() -> Vec<SegmentDoc> {
+        vec![
+            doc("c.txt", &[(&[], &[30], 1 << 40)]),
+            doc("a.txt", &[(&[10, 20], &[10, 20, 30], 0), (&[40], &[40, 30], u64::MAX)]),
+            doc("b.txt", &[(&[20], &[20, 30], 0b111)]),
+        ]
+    }
+
+    #[test]
+    fn postings_df_and_locations() {
+        let idx = Index::build(three());
+        assert_eq!(idx.docs, 3);
+        assert_eq!(idx.paragraphs(), 4);
+        assert_eq!((idx.name(0), idx.name(2), idx.find("b.txt")), ("a.txt", "c.txt", Some(1)));
+        assert_eq!(idx.postings(20), (vec![0, 2], 2));
+        assert_eq!(idx.postings(99).1, 0);
+        assert_eq!((idx.df(30), idx.df(20), idx.df(40), idx.df(5)), (3, 2, 1, 0));
+        assert!(idx.is_boilerplate(30) && !idx.is_boilerplate(20));
+        assert_eq!(idx.locate(2), ParaRef { doc: 1, para: 0 });
+        assert_eq!(idx.locate(1), ParaRef { doc: 0, para: 1 });
+        assert_eq!(idx.global(ParaRef { doc: 2, para: 0 }), 3);
+        assert_eq!(idx.simhash(3), 1 << 40);
+    }
+
+    #[test]
+    fn simhash_tables_find_within_three_bits_only() {
+        let sims = [0u64, 0b111, 0b1111, u64::MAX, (1 << 63) | 1];
+        let docs = sims.iter().enumerate().map(|(i, &s)| doc(&format!("{i}"), &[(&[], &[], s)])).collect();
+        let idx = Index::build(docs);
+        assert_eq!(idx.near_duplicates(0), vec![0, 1, 4]);
+        assert_eq!(idx.near_duplicates(u64::MAX ^ 0b11), vec![3]);
+    }
+
+    #[test]
+    fn segments_and_removals_number_like_one_index() {
+        let whole = Index::build(three());
+        let mut docs = three();
+        let c = docs.remove(0);
+        let stale = doc("b.txt", &[(&[20, 50], &[20, 50], 0)]);
+        let seg = |docs: Vec<SegmentDoc>, id| {
+            (id, IndexFile::from_words(build::segment_words(&docs), FileKind::Segment).unwrap())
+        };
+        // Segment 1 holds a.txt and an old b.txt (removed, its df subtracted); segment 2 the rest.
+        let removed = Removed { tombstones: vec![(1, 1)], df_keys: vec![20, 50], df_counts: vec![1, 1] };
+        let mut first = vec![docs.remove(0), stale];
+        first.sort_by(|a, b| a.name.cmp(&b.name));
+        let split = Index::from_parts(vec![seg(first, 1), seg(vec![docs.remove(0), c], 2)], removed).unwrap();
+        assert_eq!(split.docs, 3);
+        assert_eq!(split.removed_docs(), 1);
+        for h in [10, 20, 30, 40, 50] {
+            assert_eq!(split.df(h), whole.df(h), "df {h}");
+            assert_eq!(split.postings(h), whole.postings(h), "postings {h}");
+        }
+        for p in 0..4 {
+            assert_eq!(split.simhash(p), whole.simhash(p));
+        }
+        assert_eq!(split.near_duplicates(0), whole.near_duplicates(0));
+    }
+}

@@ -1,0 +1,381 @@
+//! One immutable index segment: sorted fixed-width arrays in a single little-endian file, read
+//! through a memory map so that a check touches only the pages it needs.
+//!
+//! Layout: a 64-byte header, a section table, then the sections, each 8-byte aligned.
+//!
+//! ```text
+//! 0   magic "CHACHONG"             8   format version (u32)        12  file kind (u32)
+//! 16  hash algorithm (u32)         20  shingle words (u32)         24  winnow window (u32)
+//! 28  analysis version (u32)       32  section count (u32)         36  reserved
+//! 40  xxh3 of header[0..40] + section table (u64)                  48  xxh3 of all bytes after the header (u64)
+//! 64  section table: per section kind (u32), element width (u32), offset (u64), byte length (u64)
+//! ```
+//!
+//! The header checksum is checked on every open (cheap); the body checksum right after writing,
+//! before the file is renamed into place, and by `chachong index --verify` (it reads every page).
+//! The same layout, held in memory, is the index of a corpus checked without a stored index, so
+//! both paths run the same query code.
+
+use crate::params::{ANALYSIS_VERSION, INDEX_FORMAT_VERSION, SHINGLE_WORDS, WINNOW_WINDOW};
+use memmap2::Mmap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::xxh3_64;
+
+#[cfg(target_endian = "big")]
+compile_error!(
+    "the index format is little-endian and is read in place; big-endian targets are not supported"
+);
+
+const MAGIC: &[u8; 8] = b"CHACHONG";
+const HEADER_LEN: usize = 64;
+const TABLE_ENTRY_LEN: usize = 24;
+/// Shingle and fingerprint hashes are xxh3-64 with seed 0 (see `shingle`): id 1 in the header.
+const HASH_XXH3_64: u32 = 1;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum FileKind {
+    Segment = 1,
+    Deletes = 2,
+}
+
+/// The sections a file may hold, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Section {
+    /// u32 per document + 1: the document's first paragraph (segment-local numbering).
+    DocStart = 1,
+    /// u32 per paragraph: its document.
+    ParaDoc = 2,
+    /// u64 per posting, sorted: the winnowed fingerprint.
+    PostKeys = 3,
+    /// u32 per posting: the paragraph holding it.
+    PostParas = 4,
+    /// u64 per distinct shingle, sorted.
+    DfKeys = 5,
+    /// u32 per distinct shingle: documents holding it.
+    DfCounts = 6,
+    /// u64 per paragraph.
+    Simhashes = 7,
+    /// u64 per paragraph, sorted: (16-bit block of the SimHash) << 32 | paragraph, one per block.
+    SimTable0 = 8,
+    SimTable1 = 9,
+    SimTable2 = 10,
+    SimTable3 = 11,
+    /// u64 per document + 1: offsets into `Names`.
+    NameOffsets = 12,
+    /// The documents' names (paths relative to the corpus root), UTF-8, concatenated.
+    Names = 13,
+    /// u64 × 3 per document: file size, modification time (ns since the epoch), xxh3 of the bytes.
+    DocMeta = 14,
+    /// u32 × 4 per paragraph: start and end char, start and end byte in the document text.
+    Paras = 15,
+    /// u64 per document + 1: offsets into `Texts`.
+    TextOffsets = 16,
+    /// Each document's text, deflate-compressed.
+    Texts = 17,
+    /// u64 per removed document, sorted: segment number << 32 | document in that segment.
+    Tombstones = 20,
+    /// u64 per shingle, sorted: shingles whose document frequency the removed documents lower.
+    DfDeltaKeys = 21,
+    /// u32 per shingle: by how much.
+    DfDeltaCounts = 22,
+}
+
+const SECTION_SLOTS: usize = 23;
+
+/// Why an index file cannot be used.
+#[derive(Debug)]
+pub enum FormatError {
+    Io(PathBuf, io::Error),
+    /// Written by another format version or with other fingerprint parameters: never misread it.
+    Incompatible(PathBuf, String),
+    /// Damaged: bad magic, checksum or section bounds.
+    Corrupt(PathBuf, String),
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            FormatError::Incompatible(p, why) => write!(f, "{}: {why}", p.display()),
+            FormatError::Corrupt(p, why) => write!(f, "{}: damaged index file ({why})", p.display()),
+        }
+    }
+}
+
+/// Builds a file in memory, section by section.
+pub struct Writer {
+    kind: FileKind,
+    sections: Vec<(Section, u32, Vec<u8>)>,
+}
+
+impl Writer {
+    pub fn new(kind: FileKind) -> Writer {
+        Writer { kind, sections: Vec::new() }
+    }
+
+    pub fn u32s(&mut self, s: Section, v: &[u32]) {
+        self.sections.push((s, 4, bytemuck::cast_slice(v).to_vec()));
+    }
+
+    pub fn u64s(&mut self, s: Section, v: &[u64]) {
+        self.sections.push((s, 8, bytemuck::cast_slice(v).to_vec()));
+    }
+
+    pub fn bytes(&mut self, s: Section, v: Vec<u8>) {
+        self.sections.push((s, 1, v));
+    }
+
+    /// The finished file, as 8-byte aligned words so it can be read in place.
+    pub fn finish(self) -> Vec<u64> {
+        let table_len = self.sections.len() * TABLE_ENTRY_LEN;
+        let mut offset = align8(HEADER_LEN + table_len);
+        let mut table = Vec::with_capacity(table_len);
+        for (s, width, data) in &self.sections {
+            table.extend_from_slice(&(*s as u32).to_le_bytes());
+            table.extend_from_slice(&width.to_le_bytes());
+            table.extend_from_slice(&(offset as u64).to_le_bytes());
+            table.extend_from_slice(&(data.len() as u64).to_le_bytes());
+            offset = align8(offset + data.len());
+        }
+        let mut out = vec![0u8; offset];
+        out[..8].copy_from_slice(MAGIC);
+        let fields = [
+            INDEX_FORMAT_VERSION,
+            self.kind as u32,
+            HASH_XXH3_64,
+            SHINGLE_WORDS as u32,
+            WINNOW_WINDOW as u32,
+            ANALYSIS_VERSION,
+            self.sections.len() as u32,
+            0,
+        ];
+        for (i, v) in fields.iter().enumerate() {
+            out[8 + 4 * i..12 + 4 * i].copy_from_slice(&v.to_le_bytes());
+        }
+        out[HEADER_LEN..HEADER_LEN + table_len].copy_from_slice(&table);
+        let mut at = align8(HEADER_LEN + table_len);
+        for (_, _, data) in &self.sections {
+            out[at..at + data.len()].copy_from_slice(data);
+            at = align8(at + data.len());
+        }
+        let header_sum = header_checksum(&out[..40], &table);
+        out[40..48].copy_from_slice(&header_sum.to_le_bytes());
+        let body_sum = xxh3_64(&out[HEADER_LEN..]);
+        out[48..56].copy_from_slice(&body_sum.to_le_bytes());
+        let mut words = vec![0u64; out.len() / 8];
+        bytemuck::cast_slice_mut(&mut words).copy_from_slice(&out);
+        words
+    }
+}
+
+fn align8(n: usize) -> usize {
+    n.div_ceil(8) * 8
+}
+
+fn header_checksum(head: &[u8], table: &[u8]) -> u64 {
+    let mut buf = Vec::with_capacity(head.len() + table.len());
+    buf.extend_from_slice(head);
+    buf.extend_from_slice(table);
+    xxh3_64(&buf)
+}
+
+/// Where a file's bytes live.
+enum Backing {
+    Mapped(Mmap),
+    Owned(Vec<u64>),
+}
+
+/// An open file: its bytes and where each section is.
+pub struct IndexFile {
+    backing: Backing,
+    sections: [(usize, usize); SECTION_SLOTS],
+    pub path: PathBuf,
+}
+
+impl IndexFile {
+    /// Opens a file held in memory (the in-memory index of an unindexed check).
+    pub fn from_words(words: Vec<u64>, kind: FileKind) -> Result<IndexFile, FormatError> {
+        IndexFile::parse(Backing::Owned(words), PathBuf::from("(in memory)"), kind)
+    }
+
+    /// Memory-maps and validates the header of an index file.
+    pub fn open(path: &Path, kind: FileKind) -> Result<IndexFile, FormatError> {
+        let file = File::open(path).map_err(|e| FormatError::Io(path.to_path_buf(), e))?;
+        // Safety: index files are never modified in place: they are written under a temporary
+        // name and renamed, and removed only when no manifest names them.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| FormatError::Io(path.to_path_buf(), e))?;
+        IndexFile::parse(Backing::Mapped(map), path.to_path_buf(), kind)
+    }
+
+    fn parse(backing: Backing, path: PathBuf, kind: FileKind) -> Result<IndexFile, FormatError> {
+        let mut f = IndexFile { backing, sections: [(0, 0); SECTION_SLOTS], path };
+        let corrupt = |p: &Path, why: &str| FormatError::Corrupt(p.to_path_buf(), why.to_string());
+        let bytes = f.bytes();
+        if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+            return Err(corrupt(&f.path, "not a chachong index file"));
+        }
+        let field = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let version = field(8);
+        if version != INDEX_FORMAT_VERSION {
+            return Err(FormatError::Incompatible(
+                f.path.clone(),
+                format!("index format version {version}, this chachong reads version {INDEX_FORMAT_VERSION}"),
+            ));
+        }
+        let params = [field(16), field(20), field(24), field(28)];
+        let ours = [HASH_XXH3_64, SHINGLE_WORDS as u32, WINNOW_WINDOW as u32, ANALYSIS_VERSION];
+        if params != ours {
+            return Err(FormatError::Incompatible(
+                f.path.clone(),
+                format!(
+                    "built with hash algorithm {}, {}-word shingles, winnow window {}, analysis version {}; \
+                     this chachong uses {}, {}, {}, {}",
+                    params[0], params[1], params[2], params[3], ours[0], ours[1], ours[2], ours[3]
+                ),
+            ));
+        }
+        if field(12) != kind as u32 {
+            return Err(corrupt(&f.path, "unexpected file kind"));
+        }
+        let count = field(32) as usize;
+        let table_end = HEADER_LEN + count * TABLE_ENTRY_LEN;
+        if table_end > bytes.len() {
+            return Err(corrupt(&f.path, "truncated section table"));
+        }
+        let table = &bytes[HEADER_LEN..table_end];
+        let stored = u64::from_le_bytes(bytes[40..48].try_into().unwrap_or_default());
+        if header_checksum(&bytes[..40], table) != stored {
+            return Err(corrupt(&f.path, "header checksum mismatch"));
+        }
+        let mut sections = [(0usize, 0usize); SECTION_SLOTS];
+        for entry in table.chunks_exact(TABLE_ENTRY_LEN) {
+            let id = u32::from_le_bytes(entry[0..4].try_into().unwrap_or_default()) as usize;
+            let width = u32::from_le_bytes(entry[4..8].try_into().unwrap_or_default()) as usize;
+            let offset = u64::from_le_bytes(entry[8..16].try_into().unwrap_or_default()) as usize;
+            let len = u64::from_le_bytes(entry[16..24].try_into().unwrap_or_default()) as usize;
+            let in_bounds = offset.checked_add(len).is_some_and(|end| end <= bytes.len());
+            if id >= SECTION_SLOTS
+                || !in_bounds
+                || !offset.is_multiple_of(8)
+                || width == 0
+                || !len.is_multiple_of(width)
+            {
+                return Err(corrupt(&f.path, "bad section table entry"));
+            }
+            sections[id] = (offset, len);
+        }
+        f.sections = sections;
+        Ok(f)
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match &self.backing {
+            Backing::Mapped(m) => m,
+            Backing::Owned(w) => bytemuck::cast_slice(w),
+        }
+    }
+
+    /// Checks the body checksum: reads every byte of the file.
+    pub fn verify(&self) -> Result<(), FormatError> {
+        let bytes = self.bytes();
+        let stored = u64::from_le_bytes(bytes[48..56].try_into().unwrap_or_default());
+        if xxh3_64(&bytes[HEADER_LEN..]) != stored {
+            return Err(FormatError::Corrupt(self.path.clone(), "body checksum mismatch".into()));
+        }
+        Ok(())
+    }
+
+    /// A section's bytes (empty when absent).
+    pub fn raw(&self, s: Section) -> &[u8] {
+        let (offset, len) = self.sections[s as usize];
+        &self.bytes()[offset..offset + len]
+    }
+
+    /// A section of u32s. Offsets are 8-aligned and lengths multiples of the width (checked on
+    /// open), and the mapping is page-aligned, so the cast cannot fail.
+    pub fn u32s(&self, s: Section) -> &[u32] {
+        bytemuck::try_cast_slice(self.raw(s)).unwrap_or(&[])
+    }
+
+    /// A section of u64s (see [`IndexFile::u32s`]).
+    pub fn u64s(&self, s: Section) -> &[u64] {
+        bytemuck::try_cast_slice(self.raw(s)).unwrap_or(&[])
+    }
+
+    /// Writes the file atomically to `path`, after checking it reads back whole.
+    pub fn write_words(words: &[u64], path: &Path) -> io::Result<()> {
+        crate::atomic::write_atomic(path, |w| w.write_all(bytemuck::cast_slice(words)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<u64> {
+        let mut w = Writer::new(FileKind::Segment);
+        w.u32s(Section::DocStart, &[0, 2, 3]);
+        w.u64s(Section::PostKeys, &[5, 9, u64::MAX]);
+        w.bytes(Section::Names, "乙.txt甲.txt".as_bytes().to_vec());
+        w.finish()
+    }
+
+    #[test]
+    fn sections_read_back_in_place() {
+        let f = IndexFile::from_words(sample(), FileKind::Segment).unwrap();
+        assert_eq!(f.u32s(Section::DocStart), &[0, 2, 3]);
+        assert_eq!(f.u64s(Section::PostKeys), &[5, 9, u64::MAX]);
+        assert_eq!(std::str::from_utf8(f.raw(Section::Names)).unwrap(), "乙.txt甲.txt");
+        assert!(f.u64s(Section::Simhashes).is_empty());
+        f.verify().unwrap();
+    }
+
+    #[test]
+    fn a_file_on_disk_is_mapped_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seg");
+        IndexFile::write_words(&sample(), &path).unwrap();
+        let f = IndexFile::open(&path, FileKind::Segment).unwrap();
+        assert_eq!(f.u64s(Section::PostKeys), &[5, 9, u64::MAX]);
+        assert!(matches!(IndexFile::open(&path, FileKind::Deletes), Err(FormatError::Corrupt(..))));
+
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        let f = IndexFile::open(&path, FileKind::Segment).unwrap();
+        assert!(matches!(f.verify(), Err(FormatError::Corrupt(..))));
+
+        bytes[70] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(matches!(IndexFile::open(&path, FileKind::Segment), Err(FormatError::Corrupt(..))));
+    }
+
+    #[test]
+    fn other_versions_and_parameters_are_refused() {
+        let mut words = sample();
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        bytes[8] = 99;
+        let err = IndexFile::from_words(words.clone(), FileKind::Segment).err().unwrap();
+        assert!(matches!(err, FormatError::Incompatible(..)));
+        assert!(err.to_string().contains("index format version 99"), "{err}");
+
+        let mut words = sample();
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        bytes[20] = 5;
+        let err = IndexFile::from_words(words, FileKind::Segment).err().unwrap();
+        assert!(err.to_string().contains("5-word shingles"), "{err}");
+    }
+
+    #[test]
+    fn garbage_is_not_an_index() {
+        let words = vec![0x4141_4141_4141_4141u64; 16];
+        assert!(matches!(IndexFile::from_words(words, FileKind::Segment), Err(FormatError::Corrupt(..))));
+    }
+}

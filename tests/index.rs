@@ -1,0 +1,273 @@
+//! The stored index: the same reports as an in-memory check, incremental updates equal to a fresh
+//! build, a build killed mid-way leaving the old index usable, and indexes it must refuse.
+
+mod common;
+
+use chachong::check::Corpus;
+use chachong::index::segment::{FileKind, IndexFile, Section};
+use chachong::index::store::{self, Progress, UpdateOptions, UpdateReport};
+use chachong::report::{write_reports, DraftReport};
+use common::{analyzer, check, corpus_without, load, root};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const QUIET: Progress = Progress { files_found: &|_| {}, tick: &|_| {}, say: &|_| {} };
+
+fn open_indexed(corpus: &Path, dir: &Path) -> (Corpus, UpdateReport) {
+    Corpus::open_indexed(corpus, dir, analyzer(), UpdateOptions::default(), &QUIET).expect("index opens")
+}
+
+/// The three CSVs as bytes, as `check` writes them.
+fn report_bytes(reports: &[DraftReport]) -> Vec<Vec<u8>> {
+    let out = tempfile::tempdir().expect("tmp");
+    write_reports(out.path(), reports, true).expect("reports written");
+    ["paragraphs.csv", "spans.csv", "documents.csv"]
+        .iter()
+        .map(|f| std::fs::read(out.path().join(f)).expect("report"))
+        .collect()
+}
+
+fn drafts() -> Vec<PathBuf> {
+    vec![
+        root().join("examples/draft.docx"),
+        root().join("examples/draft.txt"),
+        root().join("tests/fixtures/check/gbk_draft.txt"),
+    ]
+}
+
+fn reports(corpus: &Corpus) -> Vec<Vec<u8>> {
+    report_bytes(&drafts().iter().map(|d| check(corpus, d)).collect::<Vec<_>>())
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn reports_with_the_index_are_byte_identical_to_reports_without() {
+    let corpus = corpus_without(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (indexed, built) = open_indexed(corpus.path(), dir.path());
+    assert_eq!((built.added, built.changed, built.removed, built.segments_written), (46, 0, 0, 1));
+    let in_memory = load(corpus.path());
+    assert_eq!(reports(&indexed), reports(&in_memory));
+    assert_eq!(files_in(dir.path()), vec!["lock", "manifest", "seg-000001.ccx"]);
+
+    // Opened again, nothing to do; the answers come from the mapped files.
+    let (again, report) = open_indexed(corpus.path(), dir.path());
+    assert!(!report.wrote());
+    assert_eq!(report.unchanged, 46);
+    assert_eq!(reports(&again), reports(&in_memory));
+    assert_eq!(store::verify(dir.path()).unwrap(), 1);
+}
+
+#[test]
+fn an_incremental_update_answers_like_a_fresh_build() {
+    let corpus = corpus_without(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    open_indexed(corpus.path(), dir.path());
+
+    let c = corpus.path();
+    // Added: a seed under a new name. Changed: a report with a paragraph appended. Removed: one.
+    std::fs::copy(c.join("seeds/000_9947b52c349c4fd4.txt"), c.join("seeds/000_copy.txt")).unwrap();
+    let changed = c.join("govreports/national/2024_国务院_政府工作报告.txt");
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("\n坚持以人民为中心的发展思想，扎实推进共同富裕，办好人民满意的教育。\n");
+    std::fs::write(&changed, text).unwrap();
+    std::fs::remove_file(c.join("govreports/provincial_2026/2026_四川省_政府工作报告.txt")).unwrap();
+    // Touched but not changed: size and mtime differ from the index, the content hash does not.
+    let touched = c.join("seeds/001_440a4fa48f8209b1.txt");
+    let bytes = std::fs::read(&touched).unwrap();
+    std::fs::write(&touched, &bytes).unwrap();
+
+    let (updated, report) = open_indexed(c, dir.path());
+    assert_eq!((report.added, report.changed, report.removed, report.unchanged), (1, 1, 1, 44));
+    assert!(!report.compacted);
+    assert_eq!(
+        files_in(dir.path()),
+        vec!["del-000003.ccx", "lock", "manifest", "seg-000001.ccx", "seg-000002.ccx"]
+    );
+
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let (fresh, _) = open_indexed(c, fresh_dir.path());
+    let in_memory = load(c);
+    assert_eq!(updated.len(), 46);
+    assert_eq!(reports(&updated), reports(&fresh));
+    assert_eq!(reports(&updated), reports(&in_memory));
+
+    // Compaction merges the segments and drops the removed documents: same answers again.
+    let (compacted, report) = Corpus::open_indexed(
+        c,
+        dir.path(),
+        analyzer(),
+        UpdateOptions { compact: true, ..Default::default() },
+        &QUIET,
+    )
+    .unwrap();
+    assert!(report.compacted);
+    assert_eq!(files_in(dir.path()), vec!["lock", "manifest", "seg-000004.ccx"]);
+    assert_eq!(reports(&compacted), reports(&in_memory));
+    // Section by section, the compacted segment is the fresh build's; only the touched file's
+    // mtime differs (the index keeps the mtime it saw when it last read the file).
+    let open = |p: PathBuf| IndexFile::open(&p, FileKind::Segment).unwrap();
+    let (merged, built) =
+        (open(dir.path().join("seg-000004.ccx")), open(fresh_dir.path().join("seg-000001.ccx")));
+    for section in [
+        Section::DocStart,
+        Section::ParaDoc,
+        Section::PostKeys,
+        Section::PostParas,
+        Section::DfKeys,
+        Section::DfCounts,
+        Section::Simhashes,
+        Section::SimTable0,
+        Section::SimTable3,
+        Section::Names,
+        Section::Paras,
+        Section::TextOffsets,
+        Section::Texts,
+    ] {
+        assert!(merged.raw(section) == built.raw(section), "{section:?} differs");
+    }
+}
+
+#[test]
+fn the_stored_text_answers_when_the_corpus_folder_is_gone() {
+    let corpus = corpus_without(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (indexed, _) = open_indexed(corpus.path(), dir.path());
+    let before = reports(&indexed);
+    drop(indexed);
+    let moved = tempfile::tempdir().unwrap();
+    let gone = corpus.path().to_path_buf();
+    std::fs::rename(&gone, moved.path().join("elsewhere")).unwrap();
+    let (stored, report) = open_indexed(&gone, dir.path());
+    assert!(!report.wrote());
+    assert_eq!(reports(&stored), before);
+}
+
+fn chachong(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chachong")).args(args).output().expect("the binary runs")
+}
+
+#[test]
+fn an_index_of_another_format_version_is_refused_with_advice() {
+    let corpus = corpus_without(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    open_indexed(corpus.path(), dir.path());
+    let seg = dir.path().join("seg-000001.ccx");
+    let mut bytes = std::fs::read(&seg).unwrap();
+    bytes[8] = 2;
+    std::fs::write(&seg, bytes).unwrap();
+    let (c, i) = (corpus.path().to_str().unwrap(), dir.path().to_str().unwrap());
+    let out = tempfile::tempdir().unwrap();
+    let draft = root().join("examples/draft.txt");
+    let run = chachong(&[
+        "check",
+        "--corpus",
+        c,
+        "--index",
+        i,
+        "--out",
+        out.path().to_str().unwrap(),
+        draft.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("index format version 2, this chachong reads version 1")
+            && stderr.contains("chachong index --rebuild --corpus DIR"),
+        "{stderr}"
+    );
+    assert!(!out.path().join("paragraphs.csv").exists());
+
+    let rebuilt = chachong(&["index", "--corpus", c, "--index", i, "--rebuild"]);
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    let verified = chachong(&["index", "--corpus", c, "--index", i, "--verify"]);
+    assert_eq!(
+        String::from_utf8_lossy(&verified.stdout),
+        format!("index {i}: 1 files, every checksum matches\n")
+    );
+}
+
+/// Copies of the corpus's reports with one char changed per paragraph, so that a build takes long
+/// enough to be killed part-way.
+fn grow(corpus: &Path, copies: usize) {
+    for n in 0..copies {
+        let to = corpus.join(format!("copies/{n}"));
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(corpus.join("govreports/provincial_2026")).unwrap() {
+            let entry = entry.unwrap();
+            let text = std::fs::read_to_string(entry.path()).unwrap().replace('。', &format!("。{n}"));
+            std::fs::write(to.join(entry.file_name()), text).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_build_killed_mid_way_leaves_the_old_index_answering() {
+    let corpus = corpus_without(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (old, _) = open_indexed(corpus.path(), dir.path());
+    let expected = reports(&old);
+    drop(old);
+    grow(corpus.path(), 6);
+    let (c, i) = (corpus.path().to_str().unwrap(), dir.path().to_str().unwrap());
+
+    let mut kills = 0;
+    for delay_ms in [30, 80, 150, 250, 400, 600] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chachong"))
+            .args(["index", "--corpus", c, "--index", i])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL on Unix: no cleanup runs.
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let index = store::open(dir.path()).expect("the index opens").expect("an index is there");
+        if index.docs == 46 {
+            let (current, _) = (Corpus::from_index(corpus.path(), index), ());
+            assert_eq!(reports(&current), expected, "killed after {delay_ms} ms");
+        } else {
+            assert_eq!(index.docs, 46 + 6 * 16, "a finished build holds every document");
+            break;
+        }
+    }
+    assert!(kills > 0, "no build was killed mid-way: the corpus builds too fast for this test");
+
+    // The next run cleans up what the killed builds left and completes.
+    let (done, report) = open_indexed(corpus.path(), dir.path());
+    assert_eq!(done.len(), 46 + 6 * 16);
+    assert!(report.added == 6 * 16 || !report.wrote());
+    assert!(files_in(dir.path()).iter().all(|f| !f.ends_with(".tmp")), "{:?}", files_in(dir.path()));
+}
+
+#[test]
+fn two_builds_at_once_do_not_corrupt_the_index() {
+    let corpus = corpus_without(&[]);
+    grow(corpus.path(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let (c, i) = (corpus.path().to_str().unwrap(), dir.path().to_str().unwrap());
+    let spawn =
+        || Command::new(env!("CARGO_BIN_EXE_chachong")).args(["index", "--corpus", c, "--index", i]).output();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+    });
+    assert_eq!((a.status.code(), b.status.code()), (Some(0), Some(0)));
+    let said = format!("{}{}", String::from_utf8_lossy(&a.stderr), String::from_utf8_lossy(&b.stderr));
+    assert!(said.contains("updated: 78 added"), "{said}");
+    assert_eq!(files_in(dir.path()), vec!["lock", "manifest", "seg-000001.ccx"]);
+    let index = store::open(dir.path()).unwrap().unwrap();
+    assert_eq!(index.docs, 46 + 2 * 16);
+    let in_memory = load(corpus.path());
+    assert_eq!(reports(&Corpus::from_index(corpus.path(), index)), reports(&in_memory));
+}
