@@ -70,19 +70,19 @@ pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
     }
 
     let mut w = Writer::new(FileKind::Segment);
-    w.u32s(Section::DocStart, &doc_start);
-    w.u32s(Section::ParaDoc, &para_doc);
-    w.u64s(Section::PostKeys, &post_keys);
-    w.u32s(Section::PostParas, &post_paras);
-    w.u64s(Section::DfKeys, &df_keys);
-    w.u32s(Section::DfCounts, &df_counts);
+    w.u32s(Section::DocStart, doc_start);
+    w.u32s(Section::ParaDoc, para_doc);
+    w.u64s(Section::PostKeys, post_keys);
+    w.u32s(Section::PostParas, post_paras);
+    w.u64s(Section::DfKeys, df_keys);
+    w.u32s(Section::DfCounts, df_counts);
     for (block, section) in SIM_TABLES.iter().enumerate() {
         let mut t: Vec<u64> =
             simhashes.iter().enumerate().map(|(p, &h)| sim_entry(h, block, p as u32)).collect();
         t.par_sort_unstable();
-        w.u64s(*section, &t);
+        w.u64s(*section, t);
     }
-    w.u64s(Section::Simhashes, &simhashes);
+    w.u64s(Section::Simhashes, simhashes);
     write_docs(&mut w, docs);
     w.finish()
 }
@@ -97,9 +97,9 @@ fn write_docs(w: &mut Writer, docs: &[SegmentDoc]) {
         name_offsets.push(names.len() as u64);
         meta.extend([d.meta.size, d.meta.mtime_ns, d.meta.hash]);
     }
-    w.u64s(Section::NameOffsets, &name_offsets);
+    w.u64s(Section::NameOffsets, name_offsets);
     w.bytes(Section::Names, names);
-    w.u64s(Section::DocMeta, &meta);
+    w.u64s(Section::DocMeta, meta);
     if docs.iter().all(|d| d.stored.is_some()) && !docs.is_empty() {
         let mut paras = Vec::new();
         for s in docs.iter().filter_map(|d| d.stored.as_ref()) {
@@ -117,8 +117,8 @@ fn write_docs(w: &mut Writer, docs: &[SegmentDoc]) {
             texts.extend_from_slice(&b);
             text_offsets.push(texts.len() as u64);
         }
-        w.u32s(Section::Paras, &paras);
-        w.u64s(Section::TextOffsets, &text_offsets);
+        w.u32s(Section::Paras, paras);
+        w.u64s(Section::TextOffsets, text_offsets);
         w.bytes(Section::Texts, texts);
     }
 }

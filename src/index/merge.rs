@@ -31,12 +31,12 @@ pub fn kmerge<'a, T: Ord + Copy + 'a>(
 pub fn compact(index: &Index) -> Vec<u64> {
     let ds = &index.doc_start;
     let mut w = Writer::new(FileKind::Segment);
-    w.u32s(Section::DocStart, ds);
+    w.u32s(Section::DocStart, ds.clone());
     let mut para_doc = Vec::with_capacity(index.paragraphs());
     for d in 0..index.docs {
         para_doc.extend(std::iter::repeat_n(d as u32, (ds[d + 1] - ds[d]) as usize));
     }
-    w.u32s(Section::ParaDoc, &para_doc);
+    w.u32s(Section::ParaDoc, para_doc);
 
     let postings: Vec<(u64, u32)> = kmerge(
         index
@@ -52,12 +52,12 @@ pub fn compact(index: &Index) -> Vec<u64> {
     )
     .collect();
     let (post_keys, post_paras): (Vec<u64>, Vec<u32>) = postings.into_iter().unzip();
-    w.u64s(Section::PostKeys, &post_keys);
-    w.u32s(Section::PostParas, &post_paras);
+    w.u64s(Section::PostKeys, post_keys);
+    w.u32s(Section::PostParas, post_paras);
 
     let (df_keys, df_counts) = merged_df(index);
-    w.u64s(Section::DfKeys, &df_keys);
-    w.u32s(Section::DfCounts, &df_counts);
+    w.u64s(Section::DfKeys, df_keys);
+    w.u32s(Section::DfCounts, df_counts);
 
     for section in SIM_TABLES {
         let table: Vec<u64> = kmerge(
@@ -73,7 +73,7 @@ pub fn compact(index: &Index) -> Vec<u64> {
                 .collect(),
         )
         .collect();
-        w.u64s(section, &table);
+        w.u64s(section, table);
     }
 
     let mut simhashes = Vec::with_capacity(index.paragraphs());
@@ -100,13 +100,13 @@ pub fn compact(index: &Index) -> Vec<u64> {
             text_offsets.push(texts.len() as u64);
         }
     }
-    w.u64s(Section::Simhashes, &simhashes);
-    w.u64s(Section::NameOffsets, &name_offsets);
+    w.u64s(Section::Simhashes, simhashes);
+    w.u64s(Section::NameOffsets, name_offsets);
     w.bytes(Section::Names, names);
-    w.u64s(Section::DocMeta, &meta);
+    w.u64s(Section::DocMeta, meta);
     if with_texts && index.docs > 0 {
-        w.u32s(Section::Paras, &paras);
-        w.u64s(Section::TextOffsets, &text_offsets);
+        w.u32s(Section::Paras, paras);
+        w.u64s(Section::TextOffsets, text_offsets);
         w.bytes(Section::Texts, texts);
     }
     w.finish()

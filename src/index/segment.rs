@@ -108,10 +108,35 @@ impl fmt::Display for FormatError {
     }
 }
 
+/// A section's contents, kept in their own type until the file is laid out.
+enum Data {
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    Bytes(Vec<u8>),
+}
+
+impl Data {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Data::U32(v) => bytemuck::cast_slice(v),
+            Data::U64(v) => bytemuck::cast_slice(v),
+            Data::Bytes(v) => v,
+        }
+    }
+
+    fn width(&self) -> u32 {
+        match self {
+            Data::U32(_) => 4,
+            Data::U64(_) => 8,
+            Data::Bytes(_) => 1,
+        }
+    }
+}
+
 /// Builds a file in memory, section by section.
 pub struct Writer {
     kind: FileKind,
-    sections: Vec<(Section, u32, Vec<u8>)>,
+    sections: Vec<(Section, Data)>,
 }
 
 impl Writer {
@@ -119,31 +144,34 @@ impl Writer {
         Writer { kind, sections: Vec::new() }
     }
 
-    pub fn u32s(&mut self, s: Section, v: &[u32]) {
-        self.sections.push((s, 4, bytemuck::cast_slice(v).to_vec()));
+    pub fn u32s(&mut self, s: Section, v: Vec<u32>) {
+        self.sections.push((s, Data::U32(v)));
     }
 
-    pub fn u64s(&mut self, s: Section, v: &[u64]) {
-        self.sections.push((s, 8, bytemuck::cast_slice(v).to_vec()));
+    pub fn u64s(&mut self, s: Section, v: Vec<u64>) {
+        self.sections.push((s, Data::U64(v)));
     }
 
     pub fn bytes(&mut self, s: Section, v: Vec<u8>) {
-        self.sections.push((s, 1, v));
+        self.sections.push((s, Data::Bytes(v)));
     }
 
-    /// The finished file, as 8-byte aligned words so it can be read in place.
+    /// The finished file, as 8-byte aligned words so it can be read in place. Each section is
+    /// copied once and then freed, so a build holds little more than the file itself.
     pub fn finish(self) -> Vec<u64> {
         let table_len = self.sections.len() * TABLE_ENTRY_LEN;
         let mut offset = align8(HEADER_LEN + table_len);
         let mut table = Vec::with_capacity(table_len);
-        for (s, width, data) in &self.sections {
+        for (s, data) in &self.sections {
+            let len = data.bytes().len();
             table.extend_from_slice(&(*s as u32).to_le_bytes());
-            table.extend_from_slice(&width.to_le_bytes());
+            table.extend_from_slice(&data.width().to_le_bytes());
             table.extend_from_slice(&(offset as u64).to_le_bytes());
-            table.extend_from_slice(&(data.len() as u64).to_le_bytes());
-            offset = align8(offset + data.len());
+            table.extend_from_slice(&(len as u64).to_le_bytes());
+            offset = align8(offset + len);
         }
-        let mut out = vec![0u8; offset];
+        let mut words = vec![0u64; offset / 8];
+        let out: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
         out[..8].copy_from_slice(MAGIC);
         let fields = [
             INDEX_FORMAT_VERSION,
@@ -160,16 +188,15 @@ impl Writer {
         }
         out[HEADER_LEN..HEADER_LEN + table_len].copy_from_slice(&table);
         let mut at = align8(HEADER_LEN + table_len);
-        for (_, _, data) in &self.sections {
-            out[at..at + data.len()].copy_from_slice(data);
-            at = align8(at + data.len());
+        for (_, data) in self.sections {
+            let bytes = data.bytes();
+            out[at..at + bytes.len()].copy_from_slice(bytes);
+            at = align8(at + bytes.len());
         }
         let header_sum = header_checksum(&out[..40], &table);
         out[40..48].copy_from_slice(&header_sum.to_le_bytes());
         let body_sum = xxh3_64(&out[HEADER_LEN..]);
         out[48..56].copy_from_slice(&body_sum.to_le_bytes());
-        let mut words = vec![0u64; out.len() / 8];
-        bytemuck::cast_slice_mut(&mut words).copy_from_slice(&out);
         words
     }
 }
@@ -274,7 +301,8 @@ impl IndexFile {
         Ok(f)
     }
 
-    fn bytes(&self) -> &[u8] {
+    /// The whole file.
+    pub fn bytes(&self) -> &[u8] {
         match &self.backing {
             Backing::Mapped(m) => m,
             Backing::Owned(w) => bytemuck::cast_slice(w),
@@ -308,9 +336,9 @@ impl IndexFile {
         bytemuck::try_cast_slice(self.raw(s)).unwrap_or(&[])
     }
 
-    /// Writes the file atomically to `path`, after checking it reads back whole.
-    pub fn write_words(words: &[u64], path: &Path) -> io::Result<()> {
-        crate::atomic::write_atomic(path, |w| w.write_all(bytemuck::cast_slice(words)))
+    /// Writes the file atomically to `path`.
+    pub fn write_to(&self, path: &Path) -> io::Result<()> {
+        crate::atomic::write_atomic(path, |w| w.write_all(self.bytes()))
     }
 }
 
@@ -320,8 +348,8 @@ mod tests {
 
     fn sample() -> Vec<u64> {
         let mut w = Writer::new(FileKind::Segment);
-        w.u32s(Section::DocStart, &[0, 2, 3]);
-        w.u64s(Section::PostKeys, &[5, 9, u64::MAX]);
+        w.u32s(Section::DocStart, vec![0, 2, 3]);
+        w.u64s(Section::PostKeys, vec![5, 9, u64::MAX]);
         w.bytes(Section::Names, "乙.txt甲.txt".as_bytes().to_vec());
         w.finish()
     }
@@ -340,7 +368,7 @@ mod tests {
     fn a_file_on_disk_is_mapped_and_checked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("seg");
-        IndexFile::write_words(&sample(), &path).unwrap();
+        IndexFile::from_words(sample(), FileKind::Segment).unwrap().write_to(&path).unwrap();
         let f = IndexFile::open(&path, FileKind::Segment).unwrap();
         assert_eq!(f.u64s(Section::PostKeys), &[5, 9, u64::MAX]);
         assert!(matches!(IndexFile::open(&path, FileKind::Deletes), Err(FormatError::Corrupt(..))));

@@ -185,9 +185,9 @@ fn read_deletes(f: &IndexFile) -> Removed {
 fn deletes_words(r: &Removed) -> Vec<u64> {
     let mut w = Writer::new(FileKind::Deletes);
     let tombstones: Vec<u64> = r.tombstones.iter().map(|&(s, d)| (s as u64) << 32 | d as u64).collect();
-    w.u64s(Section::Tombstones, &tombstones);
-    w.u64s(Section::DfDeltaKeys, &r.df_keys);
-    w.u32s(Section::DfDeltaCounts, &r.df_counts);
+    w.u64s(Section::Tombstones, tombstones);
+    w.u64s(Section::DfDeltaKeys, r.df_keys.clone());
+    w.u32s(Section::DfDeltaCounts, r.df_counts.clone());
     w.finish()
 }
 
@@ -353,7 +353,7 @@ pub fn update(
         if batch_bytes >= SEGMENT_BATCH_BYTES || i + 1 == to_add.len() {
             let docs = fingerprint_batch(analyzer, &batch, progress, &mut report.errors);
             if !docs.is_empty() {
-                write_file(dir, &segment_name(next), &segment_words(&docs), FileKind::Segment)?;
+                write_file(dir, &segment_name(next), segment_words(&docs), FileKind::Segment)?;
                 new_segments.push(next);
                 next += 1;
                 report.segments_written += 1;
@@ -369,7 +369,7 @@ pub fn update(
             None => Removed::default(),
         };
         add_removals(&current, root, analyzer, &removed_docs, &mut removed);
-        write_file(dir, &deletes_name(next), &deletes_words(&removed), FileKind::Deletes)?;
+        write_file(dir, &deletes_name(next), deletes_words(&removed), FileKind::Deletes)?;
         manifest.deletes = Some(next);
     }
     if new_segments.is_empty() && removed_docs.is_empty() && !opts.compact && !opts.rebuild {
@@ -387,7 +387,7 @@ pub fn update(
         || manifest.deletes.is_some() && (opts.compact || deleted)
     {
         let n = manifest.next_number();
-        write_file(dir, &segment_name(n), &compact(&index), FileKind::Segment)?;
+        write_file(dir, &segment_name(n), compact(&index), FileKind::Segment)?;
         manifest = Manifest { segments: vec![n], deletes: None };
         drop(index);
         write_manifest(dir, &manifest)?;
@@ -470,10 +470,11 @@ fn add_removals(index: &Index, root: &Path, analyzer: &Analyzer, docs: &[u32], r
 }
 
 /// Writes an index file atomically, after checking that it reads back whole.
-fn write_file(dir: &Path, name: &str, words: &[u64], kind: FileKind) -> Result<(), StoreError> {
-    IndexFile::from_words(words.to_vec(), kind)?.verify()?;
+fn write_file(dir: &Path, name: &str, words: Vec<u64>, kind: FileKind) -> Result<(), StoreError> {
+    let file = IndexFile::from_words(words, kind)?;
+    file.verify()?;
     let path = dir.join(name);
-    IndexFile::write_words(words, &path).map_err(io_err(&path))
+    file.write_to(&path).map_err(io_err(&path))
 }
 
 fn write_manifest(dir: &Path, m: &Manifest) -> Result<(), StoreError> {
