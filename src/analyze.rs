@@ -9,12 +9,41 @@ use crate::shingle::{shingles, Shingle};
 use crate::taohua::Lexicon;
 use crate::tokenize::tokenize;
 use jieba_rs::Jieba;
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 /// The shared, read-only tools of the pipeline.
 pub struct Analyzer {
     pub jieba: Jieba,
     pub marks: MarkTable,
     pub lexicon: Lexicon,
+}
+
+/// An analyzer loading on another thread. jieba's dictionary takes about 0.15 s to load; a check
+/// spends that time scanning the corpus folder and opening the index instead of waiting, and an
+/// index that is already up to date never needs it.
+pub struct Loading {
+    done: OnceLock<Analyzer>,
+    pending: Mutex<Option<JoinHandle<Analyzer>>>,
+}
+
+impl Loading {
+    /// Starts loading.
+    pub fn start() -> Loading {
+        Loading { done: OnceLock::new(), pending: Mutex::new(Some(std::thread::spawn(Analyzer::new))) }
+    }
+
+    /// The analyzer, waiting for it if it is still loading.
+    pub fn get(&self) -> &Analyzer {
+        self.done.get_or_init(|| {
+            let handle = self.pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+            match handle.map(JoinHandle::join) {
+                Some(Ok(analyzer)) => analyzer,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => Analyzer::new(),
+            }
+        })
+    }
 }
 
 /// Everything the stages know about one paragraph.

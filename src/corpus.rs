@@ -155,10 +155,10 @@ impl Corpus {
 
     /// Brings the stored index in `dir` up to date with the corpus below `root` (see
     /// [`store::update`]) and opens it.
-    pub fn open_indexed(
+    pub fn open_indexed<'a>(
         root: &Path,
         dir: &Path,
-        analyzer: &Analyzer,
+        analyzer: &(dyn Fn() -> &'a Analyzer + Sync),
         opts: UpdateOptions,
         progress: &Progress,
     ) -> Result<(Corpus, UpdateReport), StoreError> {

@@ -1,6 +1,6 @@
 //! The `chachong` command line: parses arguments and calls the library.
 
-use chachong::analyze::Analyzer;
+use chachong::analyze::{Analyzer, Loading};
 use chachong::check::{check_files, Checker, Corpus};
 use chachong::index::store::{self, Progress, StoreError, UpdateOptions, UpdateReport};
 use chachong::params::Settings;
@@ -104,7 +104,7 @@ fn progress_bar(message: String) -> ProgressBar {
 fn update_index(
     corpus: &std::path::Path,
     dir: &std::path::Path,
-    analyzer: &Analyzer,
+    analyzer: &Loading,
     opts: UpdateOptions,
 ) -> Result<(Corpus, UpdateReport), StoreError> {
     let bar = progress_bar(format!("indexing {}", corpus.display()));
@@ -113,7 +113,7 @@ fn update_index(
         tick: &|n| bar.inc(n),
         say: &|m| bar.suspend(|| eprintln!("chachong: {m}")),
     };
-    let result = Corpus::open_indexed(corpus, dir, analyzer, opts, &progress);
+    let result = Corpus::open_indexed(corpus, dir, &|| analyzer.get(), opts, &progress);
     bar.finish_and_clear();
     if let Ok((corpus, report)) = &result {
         for e in &report.errors {
@@ -157,7 +157,7 @@ fn run_index(args: IndexArgs) -> ExitCode {
             }
         };
     }
-    let analyzer = Analyzer::new();
+    let analyzer = Loading::start();
     let opts = UpdateOptions { rebuild: args.rebuild, compact: args.compact };
     match update_index(&args.corpus, &dir, &analyzer, opts) {
         Ok((_, report)) if report.errors.is_empty() => ExitCode::SUCCESS,
@@ -180,12 +180,12 @@ fn run_check(args: CheckArgs) -> ExitCode {
         eprintln!("chachong: --min-run must be at least 1");
         return ExitCode::from(2);
     }
-    let analyzer = Analyzer::new();
+    let loading = Loading::start();
     let loaded = if args.no_index {
-        load_in_memory(&args.corpus, &analyzer)
+        load_in_memory(&args.corpus, loading.get())
     } else {
         let dir = args.index.clone().unwrap_or_else(|| store::default_dir(&args.corpus));
-        match update_index(&args.corpus, &dir, &analyzer, UpdateOptions::default()) {
+        match update_index(&args.corpus, &dir, &loading, UpdateOptions::default()) {
             Ok((corpus, report)) => Ok((corpus, report.errors)),
             // A corpus on a read-only share: check without storing an index.
             Err(StoreError::Io(path, e)) if !matches!(e.kind(), std::io::ErrorKind::NotFound) => {
@@ -193,7 +193,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                     "chachong: cannot write the index ({}: {e}); reading the corpus for this run only",
                     path.display()
                 );
-                load_in_memory(&args.corpus, &analyzer)
+                load_in_memory(&args.corpus, loading.get())
             }
             Err(e) => Err(e.to_string()),
         }
@@ -207,7 +207,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         }
     };
     let checker = Checker {
-        analyzer: &analyzer,
+        analyzer: loading.get(),
         corpus: &corpus,
         settings: Settings { min_run: args.min_run, ..Settings::default() },
     };

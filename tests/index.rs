@@ -14,7 +14,7 @@ use std::process::Command;
 const QUIET: Progress = Progress { files_found: &|_| {}, tick: &|_| {}, say: &|_| {} };
 
 fn open_indexed(corpus: &Path, dir: &Path) -> (Corpus, UpdateReport) {
-    Corpus::open_indexed(corpus, dir, analyzer(), UpdateOptions::default(), &QUIET).expect("index opens")
+    Corpus::open_indexed(corpus, dir, &analyzer, UpdateOptions::default(), &QUIET).expect("index opens")
 }
 
 /// The three CSVs as bytes, as `check` writes them.
@@ -104,7 +104,7 @@ fn an_incremental_update_answers_like_a_fresh_build() {
     let (compacted, report) = Corpus::open_indexed(
         c,
         dir.path(),
-        analyzer(),
+        &analyzer,
         UpdateOptions { compact: true, ..Default::default() },
         &QUIET,
     )

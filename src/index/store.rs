@@ -273,10 +273,11 @@ fn stat(root: &Path, path: PathBuf) -> Found {
 /// Brings the index in `dir` up to date with the corpus below `root`: documents added or changed
 /// since (by size and mtime, confirmed by content hash) go into new segments, removed ones are
 /// tombstoned, and segments are merged when the policy says so. Holds the lock throughout.
-pub fn update(
+/// `analyzer` is called only when there are documents to fingerprint.
+pub fn update<'a>(
     dir: &Path,
     root: &Path,
-    analyzer: &Analyzer,
+    analyzer: &(dyn Fn() -> &'a Analyzer + Sync),
     opts: UpdateOptions,
     progress: &Progress,
 ) -> Result<(Index, UpdateReport), StoreError> {
@@ -351,7 +352,7 @@ pub fn update(
         batch.push(f);
         batch_bytes += f.size as usize;
         if batch_bytes >= SEGMENT_BATCH_BYTES || i + 1 == to_add.len() {
-            let docs = fingerprint_batch(analyzer, &batch, progress, &mut report.errors);
+            let docs = fingerprint_batch(analyzer(), &batch, progress, &mut report.errors);
             if !docs.is_empty() {
                 write_file(dir, &segment_name(next), segment_words(&docs), FileKind::Segment)?;
                 new_segments.push(next);
@@ -368,7 +369,7 @@ pub fn update(
             Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?),
             None => Removed::default(),
         };
-        add_removals(&current, root, analyzer, &removed_docs, &mut removed);
+        add_removals(&current, root, analyzer(), &removed_docs, &mut removed);
         write_file(dir, &deletes_name(next), deletes_words(&removed), FileKind::Deletes)?;
         manifest.deletes = Some(next);
     }
