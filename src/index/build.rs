@@ -72,15 +72,15 @@ pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
     let mut w = Writer::new(FileKind::Segment);
     w.u32s(Section::DocStart, doc_start);
     w.u32s(Section::ParaDoc, para_doc);
-    w.u64s(Section::PostKeys, post_keys);
+    w.keys(Section::PostKeys, Section::PostKeysFence, post_keys);
     w.u32s(Section::PostParas, post_paras);
-    w.u64s(Section::DfKeys, df_keys);
+    w.keys(Section::DfKeys, Section::DfKeysFence, df_keys);
     w.u32s(Section::DfCounts, df_counts);
-    for (block, section) in SIM_TABLES.iter().enumerate() {
+    for (block, (section, fence)) in SIM_TABLES.iter().enumerate() {
         let mut t: Vec<u64> =
             simhashes.iter().enumerate().map(|(p, &h)| sim_entry(h, block, p as u32)).collect();
         t.par_sort_unstable();
-        w.u64s(*section, t);
+        w.keys(*section, *fence, t);
     }
     w.u64s(Section::Simhashes, simhashes);
     write_docs(&mut w, docs);
@@ -123,9 +123,13 @@ fn write_docs(w: &mut Writer, docs: &[SegmentDoc]) {
     }
 }
 
-/// The SimHash tables, one per 16-bit block.
-pub const SIM_TABLES: [Section; 4] =
-    [Section::SimTable0, Section::SimTable1, Section::SimTable2, Section::SimTable3];
+/// The SimHash tables, one per 16-bit block, and their fences.
+pub const SIM_TABLES: [(Section, Section); 4] = [
+    (Section::SimTable0, Section::SimTable0Fence),
+    (Section::SimTable1, Section::SimTable1Fence),
+    (Section::SimTable2, Section::SimTable2Fence),
+    (Section::SimTable3, Section::SimTable3Fence),
+];
 
 /// A SimHash table entry: sorts by block value, then paragraph.
 pub fn sim_entry(simhash: u64, block: usize, para: u32) -> u64 {

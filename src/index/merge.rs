@@ -52,14 +52,14 @@ pub fn compact(index: &Index) -> Vec<u64> {
     )
     .collect();
     let (post_keys, post_paras): (Vec<u64>, Vec<u32>) = postings.into_iter().unzip();
-    w.u64s(Section::PostKeys, post_keys);
+    w.keys(Section::PostKeys, Section::PostKeysFence, post_keys);
     w.u32s(Section::PostParas, post_paras);
 
     let (df_keys, df_counts) = merged_df(index);
-    w.u64s(Section::DfKeys, df_keys);
+    w.keys(Section::DfKeys, Section::DfKeysFence, df_keys);
     w.u32s(Section::DfCounts, df_counts);
 
-    for section in SIM_TABLES {
+    for (section, fence) in SIM_TABLES {
         let table: Vec<u64> = kmerge(
             index
                 .parts
@@ -73,7 +73,7 @@ pub fn compact(index: &Index) -> Vec<u64> {
                 .collect(),
         )
         .collect();
-        w.u64s(section, table);
+        w.keys(section, fence, table);
     }
 
     let mut simhashes = Vec::with_capacity(index.paragraphs());
@@ -174,7 +174,13 @@ mod tests {
         let first =
             vec![doc("a.txt", &[(&[10, 20], &[10, 20, 30], 0)]), doc("d.txt", &[(&[20], &[20, 60], 5)])];
         let second = vec![doc("b.txt", &[(&[20, 40], &[20, 30, 40], 7), (&[], &[], 1 << 33)])];
-        let removed = Removed { tombstones: vec![(1, 1)], df_keys: vec![20, 60], df_counts: vec![1, 1] };
+        let removed = Removed {
+            tombstones: vec![(1, 1)],
+            df_keys: vec![20, 60],
+            df_counts: vec![1, 1],
+            post_keys: vec![20],
+            post_counts: vec![1],
+        };
         let split = Index::from_parts(vec![seg(first, 1), seg(second, 2)], removed).unwrap();
         let fresh = segment_words(&[
             doc("a.txt", &[(&[10, 20], &[10, 20, 30], 0)]),

@@ -152,6 +152,8 @@ pub struct Index {
     doc_start: Vec<u32>,
     /// Shingles whose document frequency removed documents lower, sorted, and by how much.
     df_delta: (Vec<u64>, Vec<u32>),
+    /// Fingerprints whose postings removed documents held, sorted, and how many.
+    post_delta: (Vec<u64>, Vec<u32>),
     /// Number of documents indexed.
     pub docs: usize,
     /// Document frequency from which a shingle is 套话.
@@ -159,12 +161,14 @@ pub struct Index {
 }
 
 /// Documents removed from an index's segments: (segment number, segment document), sorted, and
-/// the document frequencies they held.
+/// the document frequencies and postings they held (so counts stay exact without a scan).
 #[derive(Debug, Default, Clone)]
 pub struct Removed {
     pub tombstones: Vec<(u32, u32)>,
     pub df_keys: Vec<u64>,
     pub df_counts: Vec<u32>,
+    pub post_keys: Vec<u64>,
+    pub post_counts: Vec<u32>,
 }
 
 impl Index {
@@ -224,6 +228,7 @@ impl Index {
             names,
             doc_start,
             df_delta: (removed.df_keys, removed.df_counts),
+            post_delta: (removed.post_keys, removed.post_counts),
             docs,
             boilerplate_df: boilerplate_min_df(docs),
         })
@@ -259,8 +264,8 @@ impl Index {
     pub fn df(&self, hash: u64) -> u32 {
         let mut df: u32 = 0;
         for part in &self.parts {
-            let keys = part.file.u64s(Section::DfKeys);
-            if let Ok(i) = keys.binary_search(&hash) {
+            let i = part.file.partition(Section::DfKeys, Section::DfKeysFence, |k| k < hash);
+            if part.file.u64s(Section::DfKeys).get(i) == Some(&hash) {
                 df += part.file.u32s(Section::DfCounts).get(i).copied().unwrap_or(0);
             }
         }
@@ -281,29 +286,15 @@ impl Index {
         let mut out = Vec::new();
         let mut total = 0;
         for part in &self.parts {
-            let keys = part.file.u64s(Section::PostKeys);
-            let lo = keys.partition_point(|&k| k < hash);
-            let hi = keys.partition_point(|&k| k <= hash);
+            let lo = part.file.partition(Section::PostKeys, Section::PostKeysFence, |k| k < hash);
+            let hi = lo + part.file.u64s(Section::PostKeys)[lo..].partition_point(|&k| k == hash);
             let paras = part.file.u32s(Section::PostParas).get(lo..hi).unwrap_or(&[]);
-            let mut taken = 0;
-            for &p in paras {
-                // Without removals every entry is live and the count is known without a scan.
-                if taken == POSTINGS_CAP && part.removed == 0 {
-                    break;
-                }
-                if let Some(g) = part.logical(p, &self.doc_start) {
-                    if taken < POSTINGS_CAP {
-                        out.push(g);
-                        taken += 1;
-                    }
-                    if part.removed > 0 {
-                        total += 1;
-                    }
-                }
-            }
-            if part.removed == 0 {
-                total += paras.len();
-            }
+            total += paras.len();
+            // Removed documents' entries are skipped, so read until CAP live ones.
+            out.extend(paras.iter().filter_map(|&p| part.logical(p, &self.doc_start)).take(POSTINGS_CAP));
+        }
+        if let Ok(i) = self.post_delta.0.binary_search(&hash) {
+            total = total.saturating_sub(self.post_delta.1[i] as usize);
         }
         // Each segment's numbering follows the index's, so the first CAP of each hold the first CAP
         // of all.
@@ -318,10 +309,10 @@ impl Index {
         let mut out = Vec::new();
         for part in &self.parts {
             let sims = part.file.u64s(Section::Simhashes);
-            for (block, section) in SIM_TABLES.iter().enumerate() {
+            for (block, (section, fence)) in SIM_TABLES.iter().enumerate() {
                 let table = part.file.u64s(*section);
                 let key = sim_block(simhash, block);
-                let lo = table.partition_point(|&e| (e >> 32) < key);
+                let lo = part.file.partition(*section, *fence, |e| (e >> 32) < key);
                 for &e in table[lo..].iter().take_while(|&&e| e >> 32 == key) {
                     let p = e as u32;
                     let near =
@@ -457,7 +448,13 @@ mod tests {
             (id, IndexFile::from_words(build::segment_words(&docs), FileKind::Segment).unwrap())
         };
         // Segment 1 holds a.txt and an old b.txt (removed, its df subtracted); segment 2 the rest.
-        let removed = Removed { tombstones: vec![(1, 1)], df_keys: vec![20, 50], df_counts: vec![1, 1] };
+        let removed = Removed {
+            tombstones: vec![(1, 1)],
+            df_keys: vec![20, 50],
+            df_counts: vec![1, 1],
+            post_keys: vec![20, 50],
+            post_counts: vec![1, 1],
+        };
         let mut first = vec![docs.remove(0), stale];
         first.sort_by(|a, b| a.name.cmp(&b.name));
         let split = Index::from_parts(vec![seg(first, 1), seg(vec![docs.remove(0), c], 2)], removed).unwrap();

@@ -84,9 +84,25 @@ pub enum Section {
     DfDeltaKeys = 21,
     /// u32 per shingle: by how much.
     DfDeltaCounts = 22,
+    /// u64 per fingerprint, sorted: fingerprints whose postings the removed documents held.
+    PostDeltaKeys = 23,
+    /// u32 per fingerprint: how many postings.
+    PostDeltaCounts = 24,
+    /// Every [`FENCE_STRIDE`]th key of a sorted section, so that a lookup binary-searches a small,
+    /// cache-resident array and then one page of the large one, instead of faulting in a page per
+    /// step of a binary search over hundreds of megabytes.
+    PostKeysFence = 30,
+    DfKeysFence = 31,
+    SimTable0Fence = 32,
+    SimTable1Fence = 33,
+    SimTable2Fence = 34,
+    SimTable3Fence = 35,
 }
 
-const SECTION_SLOTS: usize = 23;
+const SECTION_SLOTS: usize = 36;
+
+/// Keys per fence entry: 512 u64 keys are one 4 KiB page.
+pub const FENCE_STRIDE: usize = 512;
 
 /// Why an index file cannot be used.
 #[derive(Debug)]
@@ -150,6 +166,13 @@ impl Writer {
 
     pub fn u64s(&mut self, s: Section, v: Vec<u64>) {
         self.sections.push((s, Data::U64(v)));
+    }
+
+    /// A sorted section of u64 keys, with its fence (see [`Section::PostKeysFence`]).
+    pub fn keys(&mut self, s: Section, fence: Section, v: Vec<u64>) {
+        let f: Vec<u64> = v.iter().step_by(FENCE_STRIDE).copied().collect();
+        self.sections.push((s, Data::U64(v)));
+        self.sections.push((fence, Data::U64(f)));
     }
 
     pub fn bytes(&mut self, s: Section, v: Vec<u8>) {
@@ -237,6 +260,9 @@ impl IndexFile {
         // Safety: index files are never modified in place: they are written under a temporary
         // name and renamed, and removed only when no manifest names them.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| FormatError::Io(path.to_path_buf(), e))?;
+        // Lookups jump about the file: read-ahead would only fill memory with pages never used.
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Random);
         IndexFile::parse(Backing::Mapped(map), path.to_path_buf(), kind)
     }
 
@@ -336,6 +362,20 @@ impl IndexFile {
         bytemuck::try_cast_slice(self.raw(s)).unwrap_or(&[])
     }
 
+    /// The number of keys of the sorted section `keys` for which `before` holds (`before` must be
+    /// true for a prefix), found through the section's fence.
+    pub fn partition(&self, keys: Section, fence: Section, before: impl Fn(u64) -> bool) -> usize {
+        let keys = self.u64s(keys);
+        let fence = self.u64s(fence);
+        let b = fence.partition_point(|&k| before(k));
+        let lo = b.saturating_sub(1) * FENCE_STRIDE;
+        let hi = if fence.is_empty() { keys.len() } else { (b * FENCE_STRIDE).min(keys.len()) };
+        match keys.get(lo..hi) {
+            Some(block) => lo + block.partition_point(|&k| before(k)),
+            None => keys.partition_point(|&k| before(k)),
+        }
+    }
+
     /// Writes the file atomically to `path`.
     pub fn write_to(&self, path: &Path) -> io::Result<()> {
         crate::atomic::write_atomic(path, |w| w.write_all(self.bytes()))
@@ -399,6 +439,23 @@ mod tests {
         bytes[20] = 5;
         let err = IndexFile::from_words(words, FileKind::Segment).err().unwrap();
         assert!(err.to_string().contains("5-word shingles"), "{err}");
+    }
+
+    #[test]
+    fn fenced_lookups_agree_with_a_plain_binary_search() {
+        let keys: Vec<u64> = (0..5000u64).map(|i| i / 3 * 7).collect();
+        let mut w = Writer::new(FileKind::Segment);
+        w.keys(Section::PostKeys, Section::PostKeysFence, keys.clone());
+        let f = IndexFile::from_words(w.finish(), FileKind::Segment).unwrap();
+        assert_eq!(f.u64s(Section::PostKeysFence).len(), 10);
+        for target in [0, 1, 7, 3584, 3591, 11662, 11663, 11669, 20000] {
+            let lo = f.partition(Section::PostKeys, Section::PostKeysFence, |k| k < target);
+            let hi = f.partition(Section::PostKeys, Section::PostKeysFence, |k| k <= target);
+            assert_eq!(
+                (lo, hi),
+                (keys.partition_point(|&k| k < target), keys.partition_point(|&k| k <= target))
+            );
+        }
     }
 
     #[test]

@@ -179,6 +179,8 @@ fn read_deletes(f: &IndexFile) -> Removed {
         tombstones: f.u64s(Section::Tombstones).iter().map(|&t| ((t >> 32) as u32, t as u32)).collect(),
         df_keys: f.u64s(Section::DfDeltaKeys).to_vec(),
         df_counts: f.u32s(Section::DfDeltaCounts).to_vec(),
+        post_keys: f.u64s(Section::PostDeltaKeys).to_vec(),
+        post_counts: f.u32s(Section::PostDeltaCounts).to_vec(),
     }
 }
 
@@ -188,6 +190,8 @@ fn deletes_words(r: &Removed) -> Vec<u64> {
     w.u64s(Section::Tombstones, tombstones);
     w.u64s(Section::DfDeltaKeys, r.df_keys.clone());
     w.u32s(Section::DfDeltaCounts, r.df_counts.clone());
+    w.u64s(Section::PostDeltaKeys, r.post_keys.clone());
+    w.u32s(Section::PostDeltaCounts, r.post_counts.clone());
     w.finish()
 }
 
@@ -377,6 +381,7 @@ pub fn update<'a>(
         return Ok((current, report));
     }
     drop(current);
+    let new_segments_count = new_segments.len();
     manifest.segments.extend(new_segments);
     write_manifest(dir, &manifest)?;
     let mut index = open_files(dir, &manifest)?;
@@ -384,7 +389,9 @@ pub fn update<'a>(
     let too_many = manifest.segments.len() > COMPACT_MAX_SEGMENTS;
     let deleted =
         index.removed_docs() as f64 > COMPACT_DELETED_SHARE * (index.docs + index.removed_docs()) as f64;
-    if manifest.segments.len() > 1 && (opts.compact || too_many || deleted)
+    // A build that wrote several batches merges them, so that a fresh index is one segment.
+    let batches = new_segments_count > 1;
+    if manifest.segments.len() > 1 && (opts.compact || too_many || deleted || batches)
         || manifest.deletes.is_some() && (opts.compact || deleted)
     {
         let n = manifest.next_number();
@@ -435,18 +442,18 @@ fn fingerprint_batch(
     docs
 }
 
-/// Tombstones documents and subtracts their document frequencies, fingerprinting them again from
-/// their stored text (exactly what was indexed, whatever the file holds now).
+/// Tombstones documents and subtracts their document frequencies and postings, fingerprinting them
+/// again from their stored text (exactly what was indexed, whatever the file holds now).
 fn add_removals(index: &Index, root: &Path, analyzer: &Analyzer, docs: &[u32], removed: &mut Removed) {
-    let mut shingles: Vec<u64> = docs
+    let prints: Vec<super::DocPrints> = docs
         .par_iter()
-        .flat_map_iter(|&doc| {
+        .map(|&doc| {
             let (part, d) = index.doc_at(doc);
             let cd = part.stored(d).map(|s| CorpusDoc {
                 name: index.name(doc).to_string(),
                 doc: Document { path: root.join(index.name(doc)), text: s.text, paragraphs: s.paragraphs },
             });
-            cd.map(|cd| fingerprint_document(analyzer, &cd).shingles).unwrap_or_default()
+            cd.map(|cd| fingerprint_document(analyzer, &cd)).unwrap_or_default()
         })
         .collect();
     for &doc in docs {
@@ -454,20 +461,28 @@ fn add_removals(index: &Index, root: &Path, analyzer: &Analyzer, docs: &[u32], r
         removed.tombstones.push((part.id, d as u32));
     }
     removed.tombstones.sort_unstable();
-    shingles.extend(
-        removed
-            .df_keys
-            .iter()
-            .zip(&removed.df_counts)
-            .flat_map(|(&k, &c)| std::iter::repeat_n(k, c as usize)),
-    );
-    shingles.sort_unstable();
-    removed.df_keys.clear();
-    removed.df_counts.clear();
-    for run in shingles.chunk_by(|a, b| a == b) {
-        removed.df_keys.push(run[0]);
-        removed.df_counts.push(run.len() as u32);
+    let shingles = prints.iter().flat_map(|p| p.shingles.iter().copied());
+    (removed.df_keys, removed.df_counts) = counted(&removed.df_keys, &removed.df_counts, shingles);
+    // A segment holds each (fingerprint, paragraph) once.
+    let postings = prints.into_iter().flat_map(|mut p| {
+        p.postings.sort_unstable();
+        p.postings.dedup();
+        p.postings.into_iter().map(|(h, _)| h)
+    });
+    (removed.post_keys, removed.post_counts) = counted(&removed.post_keys, &removed.post_counts, postings);
+}
+
+/// Counts of `more` added to the sorted counts `keys`/`counts`.
+fn counted(keys: &[u64], counts: &[u32], more: impl Iterator<Item = u64>) -> (Vec<u64>, Vec<u32>) {
+    let mut all: Vec<u64> = more.collect();
+    all.extend(keys.iter().zip(counts).flat_map(|(&k, &c)| std::iter::repeat_n(k, c as usize)));
+    all.sort_unstable();
+    let mut out = (Vec::new(), Vec::new());
+    for run in all.chunk_by(|a, b| a == b) {
+        out.0.push(run[0]);
+        out.1.push(run.len() as u32);
     }
+    out
 }
 
 /// Writes an index file atomically, after checking that it reads back whole.
