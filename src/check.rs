@@ -192,6 +192,7 @@ impl Checker<'_> {
             sources,
             paragraphs,
             spans,
+            text_hash: crate::manifest::text_hash(&doc.text),
         }
     }
 

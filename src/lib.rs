@@ -8,6 +8,8 @@
 //! ingest → marks → normalize → tokenize → shingle → fingerprint → index
 //! draft paragraph → index candidates → align → classify → report
 //! ```
+//!
+//! [`review`] reads a report back and shows it to a person, in the terminal or as HTML.
 
 pub mod align;
 pub mod analyze;
@@ -18,10 +20,12 @@ pub mod corpus;
 pub mod fingerprint;
 pub mod index;
 pub mod ingest;
+pub mod manifest;
 pub mod marks;
 pub mod normalize;
 pub mod params;
 pub mod report;
+pub mod review;
 pub mod shingle;
 pub mod taohua;
 pub mod tokenize;

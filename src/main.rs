@@ -4,7 +4,8 @@ use chachong::analyze::Analyzer;
 use chachong::check::{check_files, Checker, Corpus};
 use chachong::params::Settings;
 use chachong::report::{summary, write_reports};
-use clap::{Parser, Subcommand};
+use chachong::review::{self, terminal};
+use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +25,9 @@ struct Cli {
 enum Command {
     /// Check drafts (.txt, .md, .docx) against a corpus and write CSV reports.
     Check(CheckArgs),
+    /// Show a report's findings: each flagged paragraph beside its source, in the terminal or as
+    /// one HTML file.
+    Review(ReviewArgs),
 }
 
 #[derive(clap::Args)]
@@ -43,15 +47,52 @@ struct CheckArgs {
     /// Exit with status 1 when a draft's copied ratio (复制比) exceeds RATIO (0..1).
     #[arg(long, value_name = "RATIO")]
     fail_over: Option<f64>,
+    /// Also write the report as one self-contained HTML file (as `chachong review --html`).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Draft files to check.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ReviewArgs {
+    /// Report folder written by `chachong check --out`.
+    report_dir: PathBuf,
+    /// Paragraphs to list, comma-separated: copy, partial, boilerplate, original, flagged (with
+    /// template-site flags), all.
+    #[arg(long, value_name = "LIST", default_value = "copy,partial,flagged")]
+    verdict: String,
+    /// Only paragraphs with at least this score (0..1).
+    #[arg(long, value_name = "X", default_value_t = 0.0)]
+    min_score: f64,
+    /// Only this draft: its name in the report, or its file name.
+    #[arg(long, value_name = "NAME")]
+    draft: Option<String>,
+    /// Corpus folder (default: the one the check used, recorded in chachong-run.txt, else `corpus`).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Write one self-contained HTML file instead of the terminal listing.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Colors in the terminal listing: auto (when stdout is a terminal and NO_COLOR is unset),
+    /// always or never; without colors, runs are marked 【copied】 〔套话〕 〖template-site mark〗.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Review(args) => run_review(args),
     }
 }
 
@@ -108,7 +149,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    if let Err(e) = write_reports(&args.out, &reports, !args.no_bom) {
+    let written = write_reports(&args.out, &reports, !args.no_bom)
+        .and_then(|()| review::run_manifest(&reports, &drafts, &corpus).write(&args.out));
+    if let Err(e) = written {
         eprintln!("chachong: cannot write the reports to {}: {e}", args.out.display());
         return ExitCode::from(2);
     }
@@ -116,11 +159,74 @@ fn run_check(args: CheckArgs) -> ExitCode {
         print!("{}", summary(r));
     }
     println!("reports written to {}", args.out.display());
+    if let Some(path) = &args.html {
+        let mut review = review::from_check(&reports, &drafts, &corpus);
+        review.report_dir = Some(chachong::manifest::absolute(&args.out));
+        for p in &review.problems {
+            eprintln!("chachong: {p}");
+        }
+        if let Err(e) = review::html::write(path, &review) {
+            eprintln!("chachong: cannot write the HTML report {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        println!("HTML report written to {}", path.display());
+    }
     let over = args.fail_over.is_some_and(|limit| reports.iter().any(|r| r.summary.copied_ratio > limit));
     if unreadable {
         ExitCode::from(2)
     } else if over {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_review(args: ReviewArgs) -> ExitCode {
+    if !(0.0..=1.0).contains(&args.min_score) {
+        eprintln!("chachong: --min-score takes a score between 0 and 1, e.g. 0.5");
+        return ExitCode::from(2);
+    }
+    let selection = match terminal::Selection::parse_verdicts(&args.verdict, args.min_score) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("chachong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let opts = review::Options { corpus: args.corpus.clone(), draft: args.draft.clone() };
+    let review = match review::load(&args.report_dir, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("chachong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for p in &review.problems {
+        eprintln!("chachong: {p}");
+    }
+    match &args.html {
+        Some(path) => {
+            if let Err(e) = review::html::write(path, &review) {
+                eprintln!("chachong: cannot write the HTML report {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            println!("HTML report written to {}", path.display());
+        }
+        None => {
+            let color = match args.color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => {
+                    std::io::IsTerminal::is_terminal(&std::io::stdout())
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let style = if color { terminal::Style::Color } else { terminal::Style::Plain };
+            print!("{}", terminal::render(&review, &selection, style));
+        }
+    }
+    if review.unreadable > 0 {
+        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     }

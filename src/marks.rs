@@ -134,24 +134,9 @@ impl MarkTable {
 
     /// Finds the marks and placeholders in one paragraph.
     pub fn scan(&self, text: &str) -> Marks {
-        let mut noise = Vec::new();
-        let mut flags = Vec::new();
-        let hits =
-            if self.any.is_match(text) { self.any.matches(text).into_iter().collect() } else { Vec::new() };
-        for rule in hits.into_iter().map(|i| &self.rules[i]) {
-            for m in rule.pattern.find_iter(text) {
-                if m.is_empty() {
-                    continue;
-                }
-                noise.push(m.range());
-                flags.push(match &rule.kind {
-                    RuleKind::Watermark(site) => Flag::Watermark(site.clone()),
-                    RuleKind::Truncated => Flag::Truncated,
-                    RuleKind::Chrome(label) => Flag::Chrome(label.clone()),
-                });
-            }
-        }
-        let noise = merge_ranges(noise);
+        let (hits, flags): (Vec<_>, Vec<_>) = self.rule_hits(text).into_iter().unzip();
+        let mut flags: Vec<Flag> = flags;
+        let noise = merge_ranges(hits);
         let mut slots = Vec::new();
         for (slot, shown) in placeholders(text) {
             if noise.iter().any(|r| r.contains(&slot.start)) {
@@ -164,6 +149,43 @@ impl MarkTable {
         flags.sort();
         flags.dedup();
         Marks { noise, slots, flags }
+    }
+
+    /// Each finding in one paragraph with the byte range it was found at, sorted by position: a
+    /// mark's matched text, or a placeholder's flag text (`*区`). For showing the findings in
+    /// place; [`MarkTable::scan`] is what matching uses.
+    pub fn locate(&self, text: &str) -> Vec<(Range<usize>, Flag)> {
+        let mut found = self.rule_hits(text);
+        let noise = merge_ranges(found.iter().map(|(r, _)| r.clone()).collect());
+        for (slot, shown) in placeholders(text) {
+            if !noise.iter().any(|r| r.contains(&slot.start)) {
+                found.push((slot.start..shown, Flag::Placeholder(text[slot.start..shown].to_string())));
+            }
+        }
+        found.sort_by(|a, b| (a.0.start, a.0.end, &a.1).cmp(&(b.0.start, b.0.end, &b.1)));
+        found
+    }
+
+    /// The rules' matches: (byte range, flag), unsorted.
+    fn rule_hits(&self, text: &str) -> Vec<(Range<usize>, Flag)> {
+        let mut out = Vec::new();
+        if !self.any.is_match(text) {
+            return out;
+        }
+        for rule in self.any.matches(text).into_iter().map(|i| &self.rules[i]) {
+            for m in rule.pattern.find_iter(text) {
+                if m.is_empty() {
+                    continue;
+                }
+                let flag = match &rule.kind {
+                    RuleKind::Watermark(site) => Flag::Watermark(site.clone()),
+                    RuleKind::Truncated => Flag::Truncated,
+                    RuleKind::Chrome(label) => Flag::Chrome(label.clone()),
+                };
+                out.push((m.range(), flag));
+            }
+        }
+        out
     }
 }
 
@@ -291,6 +313,22 @@ mod tests {
         );
         let marks = MarkTable::builtin().scan("学习X次");
         assert_eq!(marks.slots, vec![6..7]);
+    }
+
+    #[test]
+    fn locate_gives_each_finding_its_place() {
+        let text = "召开会议X次，由XXX同志牵头。笔杆儿网www.bgzjy.cn";
+        let found: Vec<(&str, String)> =
+            MarkTable::builtin().locate(text).into_iter().map(|(r, f)| (&text[r], f.to_string())).collect();
+        assert_eq!(
+            found,
+            [
+                ("X次", "placeholder:X次".to_string()),
+                ("XXX同", "placeholder:XXX同".to_string()),
+                ("笔杆儿网www.bgzjy.cn", "watermark:笔杆儿网".to_string()),
+                ("www.bgzjy.cn", "watermark:笔杆儿网".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct DraftReport {
     pub summary: DocumentRow,
     /// Every source the draft copied from, most copied first; the first is `summary.top_source`.
     pub sources: Vec<SourceShare>,
+    /// XXH3-64 of the draft's decoded text, as recorded in `chachong-run.txt`
+    /// ([`crate::manifest::text_hash`]).
+    pub text_hash: u64,
 }
 
 /// How much of a draft was copied from one source document.

@@ -1,0 +1,221 @@
+//! `chachong-run.txt`: what a check read, written beside its reports, so that `chachong review`
+//! can find the draft and corpus files again (the CSVs name drafts as given on the command line,
+//! which means nothing from another folder, and sources relative to a corpus root they do not
+//! name). It also records a hash of each file's decoded text, so review can say when a file has
+//! changed since the check and the report's offsets may no longer point at the right text.
+//!
+//! The format is plain text, one record a line, fields separated by tabs (shown as `→` here):
+//!
+//! ```text
+//! # chachong run: the files this report was made from (read by `chachong review`)
+//! version→0.1.0
+//! corpus→/abs/path/corpus
+//! draft→examples/draft.docx→/abs/path/examples/draft.docx→0c3dc35596d2c137
+//! source→govreports/national/2025_国务院_政府工作报告.txt→4e4e2043ff99da2c
+//! ```
+//!
+//! `draft` is the name the reports use, the absolute path and the text's XXH3-64 in hex; `source`
+//! is a corpus document that spans.csv cites and its hash. A tab, newline or backslash in a field
+//! is written `\t`, `\n`, `\\`. Unknown records are ignored, so later versions can add some.
+
+use crate::atomic::write_atomic;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The manifest's file name inside a report folder.
+pub const MANIFEST_FILE: &str = "chachong-run.txt";
+
+/// What a run read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// The chachong version that wrote the reports.
+    pub version: String,
+    /// The corpus folder, absolute.
+    pub corpus: Option<PathBuf>,
+    /// The drafts, in report order.
+    pub drafts: Vec<ManifestDraft>,
+    /// Cited corpus documents (report name) and the hash of their text.
+    pub sources: Vec<(String, u64)>,
+}
+
+/// One draft of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestDraft {
+    /// The name the reports use (the path as given on the command line).
+    pub name: String,
+    /// Its absolute path.
+    pub path: PathBuf,
+    /// XXH3-64 of its decoded text.
+    pub hash: u64,
+}
+
+/// The hash the manifest records for a document's decoded text.
+pub fn text_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// `path` made absolute against the current folder (without resolving links, which a
+/// missing file would not allow).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+impl Manifest {
+    /// The text of the manifest file.
+    pub fn to_text(&self) -> String {
+        let mut out =
+            String::from("# chachong run: the files this report was made from (read by `chachong review`)\n");
+        out.push_str(&format!("version\t{}\n", escape(&self.version)));
+        if let Some(c) = &self.corpus {
+            out.push_str(&format!("corpus\t{}\n", escape(&c.to_string_lossy())));
+        }
+        for d in &self.drafts {
+            out.push_str(&format!(
+                "draft\t{}\t{}\t{:016x}\n",
+                escape(&d.name),
+                escape(&d.path.to_string_lossy()),
+                d.hash
+            ));
+        }
+        for (name, hash) in &self.sources {
+            out.push_str(&format!("source\t{}\t{hash:016x}\n", escape(name)));
+        }
+        out
+    }
+
+    /// Parses a manifest; lines it does not know are skipped, broken known lines are errors.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let mut m = Manifest::default();
+        for (n, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<String> = line.split('\t').map(unescape).collect();
+            let bad = || format!("line {}: cannot read {line:?}", n + 1);
+            let hash = |s: &str| u64::from_str_radix(s, 16).map_err(|_| bad());
+            match fields[0].as_str() {
+                "version" if fields.len() >= 2 => m.version = fields[1].clone(),
+                "corpus" if fields.len() >= 2 => m.corpus = Some(PathBuf::from(&fields[1])),
+                "draft" if fields.len() >= 4 => m.drafts.push(ManifestDraft {
+                    name: fields[1].clone(),
+                    path: PathBuf::from(&fields[2]),
+                    hash: hash(&fields[3])?,
+                }),
+                "source" if fields.len() >= 3 => m.sources.push((fields[1].clone(), hash(&fields[2])?)),
+                "version" | "corpus" | "draft" | "source" => return Err(bad()),
+                _ => {}
+            }
+        }
+        Ok(m)
+    }
+
+    /// Writes the manifest into report folder `dir`, atomically.
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        let text = self.to_text();
+        write_atomic(&dir.join(MANIFEST_FILE), |w| w.write_all(text.as_bytes()))
+    }
+
+    /// Reads the manifest of report folder `dir`: `Ok(None)` when there is none (reports written
+    /// by an older chachong, or copied without it).
+    pub fn read(dir: &Path) -> Result<Option<Manifest>, String> {
+        let path = dir.join(MANIFEST_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                Manifest::parse(&text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+        }
+    }
+
+    /// The recorded draft called `name` in the reports.
+    pub fn draft(&self, name: &str) -> Option<&ManifestDraft> {
+        self.drafts.iter().find(|d| d.name == name)
+    }
+
+    /// The recorded hash of corpus document `name`.
+    pub fn source_hash(&self, name: &str) -> Option<u64> {
+        self.sources.iter().find(|(n, _)| n == name).map(|&(_, h)| h)
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        Manifest {
+            version: "0.1.0".into(),
+            corpus: Some(PathBuf::from("/data/语料 库")),
+            drafts: vec![ManifestDraft {
+                name: "a\tb\\c.txt".into(),
+                path: PathBuf::from("/home/x/a\tb\\c.txt"),
+                hash: 0x0123_4567_89ab_cdef,
+            }],
+            sources: vec![("gov/2025.txt".into(), 42)],
+        }
+    }
+
+    #[test]
+    fn round_trips_with_tabs_and_backslashes() {
+        let m = sample();
+        let text = m.to_text();
+        assert!(text.contains("draft\ta\\tb\\\\c.txt\t/home/x/a\\tb\\\\c.txt\t0123456789abcdef\n"), "{text}");
+        assert_eq!(Manifest::parse(&text).unwrap(), m);
+        // As a text editor on Windows may save it.
+        let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+        assert_eq!(Manifest::parse(&crlf).unwrap(), m);
+    }
+
+    #[test]
+    fn unknown_records_are_skipped_and_broken_ones_refused() {
+        let m = Manifest::parse("version\t9.9\nfuture\tthing\n").unwrap();
+        assert_eq!(m.version, "9.9");
+        assert!(Manifest::parse("draft\tonly-a-name\n").is_err());
+        assert!(Manifest::parse("source\ta.txt\tnot-hex\n").is_err());
+    }
+
+    #[test]
+    fn written_atomically_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap(), None);
+        sample().write(dir.path()).unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap(), Some(sample()));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

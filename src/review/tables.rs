@@ -1,0 +1,355 @@
+//! Reading the three report CSVs back, as check wrote them or as a person saved them from Excel
+//! or WPS: with or without a BOM, `\r\n` or `\n`, UTF-8 or GBK/GB18030 ("ANSI" in WPS), comma,
+//! semicolon or tab separated, rows in any order, columns found by name (so added or moved
+//! columns do not matter), numbers as `0.472`, `0.47200` or `47.2%`, blank rows skipped.
+
+use crate::classify::{SpanKind, Verdict};
+use crate::report::{DraftReport, SourceShare};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One row of paragraphs.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParaRow {
+    pub draft: String,
+    pub para: usize,
+    pub start: usize,
+    pub end: usize,
+    pub verdict: Verdict,
+    pub score: f64,
+    pub source: String,
+    pub source_para: Option<usize>,
+    pub flags: Vec<String>,
+    /// The paragraph's first chars, shown when the draft itself cannot be read.
+    pub excerpt: String,
+}
+
+/// One row of spans.csv.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanRec {
+    pub draft: String,
+    pub para: usize,
+    pub start: usize,
+    pub end: usize,
+    pub source: String,
+    pub source_start: usize,
+    pub source_end: usize,
+    pub kind: SpanKind,
+}
+
+/// One row of documents.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocRec {
+    pub draft: String,
+    pub paragraphs: Option<usize>,
+    pub chars: Option<usize>,
+    pub copied_ratio: f64,
+    pub boilerplate_ratio: f64,
+    pub top_source: String,
+    pub top_source_ratio: f64,
+    pub flags: Vec<String>,
+}
+
+/// A report folder's rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tables {
+    pub paragraphs: Vec<ParaRow>,
+    pub spans: Vec<SpanRec>,
+    pub documents: Vec<DocRec>,
+    /// Per draft, every source with its share, when known exactly (from a check in this process);
+    /// otherwise review works them out from the spans.
+    pub sources: HashMap<String, Vec<SourceShare>>,
+}
+
+/// The three files, by name.
+pub const PARAGRAPHS_CSV: &str = "paragraphs.csv";
+pub const SPANS_CSV: &str = "spans.csv";
+pub const DOCUMENTS_CSV: &str = "documents.csv";
+
+/// Reads paragraphs.csv, spans.csv and documents.csv from `dir`.
+pub fn read_tables(dir: &Path) -> Result<Tables, String> {
+    let paragraphs = read_csv(dir, PARAGRAPHS_CSV, |r| {
+        Ok(ParaRow {
+            draft: r.text("draft")?,
+            para: r.int("para")?,
+            start: r.int("start")?,
+            end: r.int("end")?,
+            verdict: r.parse("verdict", verdict)?,
+            score: r.ratio("score")?,
+            source: r.text("source")?,
+            source_para: r.opt_int("source_para")?,
+            flags: r.flags("flags")?,
+            excerpt: r.cell("excerpt").unwrap_or("").to_string(),
+        })
+    })?;
+    let spans = read_csv(dir, SPANS_CSV, |r| {
+        Ok(SpanRec {
+            draft: r.text("draft")?,
+            para: r.int("para")?,
+            start: r.int("start")?,
+            end: r.int("end")?,
+            source: r.text("source")?,
+            source_start: r.int("source_start")?,
+            source_end: r.int("source_end")?,
+            kind: r.parse("kind", span_kind)?,
+        })
+    })?;
+    let documents = read_csv(dir, DOCUMENTS_CSV, |r| {
+        Ok(DocRec {
+            draft: r.text("draft")?,
+            paragraphs: r.opt_int("paragraphs")?,
+            chars: r.opt_int("chars")?,
+            copied_ratio: r.ratio("copied_ratio")?,
+            boilerplate_ratio: r.ratio("boilerplate_ratio")?,
+            top_source: r.text("top_source")?,
+            top_source_ratio: r.ratio("top_source_ratio")?,
+            flags: r.flags("flags")?,
+        })
+    })?;
+    Ok(Tables { paragraphs, spans, documents, sources: HashMap::new() })
+}
+
+/// The rows check would write for `reports`, without the round trip through files.
+pub fn from_reports(reports: &[DraftReport]) -> Tables {
+    let mut t = Tables::default();
+    for r in reports {
+        for p in &r.paragraphs {
+            t.paragraphs.push(ParaRow {
+                draft: r.draft.clone(),
+                para: p.para,
+                start: p.start,
+                end: p.end,
+                verdict: p.verdict,
+                score: p.score,
+                source: p.source.clone(),
+                source_para: p.source_para,
+                flags: p.flags.iter().map(|f| f.to_string()).collect(),
+                excerpt: p.excerpt.clone(),
+            });
+        }
+        for s in &r.spans {
+            t.spans.push(SpanRec {
+                draft: r.draft.clone(),
+                para: s.para,
+                start: s.start,
+                end: s.end,
+                source: s.source.clone(),
+                source_start: s.source_start,
+                source_end: s.source_end,
+                kind: s.kind,
+            });
+        }
+        let d = &r.summary;
+        t.documents.push(DocRec {
+            draft: r.draft.clone(),
+            paragraphs: Some(d.paragraphs),
+            chars: Some(d.chars),
+            copied_ratio: d.copied_ratio,
+            boilerplate_ratio: d.boilerplate_ratio,
+            top_source: d.top_source.clone(),
+            top_source_ratio: d.top_source_ratio,
+            flags: d.flags.iter().map(|f| f.to_string()).collect(),
+        });
+        t.sources.insert(r.draft.clone(), r.sources.clone());
+    }
+    t
+}
+
+fn verdict(s: &str) -> Result<Verdict, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "copy" => Ok(Verdict::Copy),
+        "partial" => Ok(Verdict::Partial),
+        "boilerplate" => Ok(Verdict::Boilerplate),
+        "original" => Ok(Verdict::Original),
+        _ => Err(format!("unknown verdict {s:?} (expected copy, partial, boilerplate or original)")),
+    }
+}
+
+fn span_kind(s: &str) -> Result<SpanKind, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "copy" => Ok(SpanKind::Copy),
+        "boilerplate" => Ok(SpanKind::Boilerplate),
+        _ => Err(format!("unknown kind {s:?} (expected copy or boilerplate)")),
+    }
+}
+
+/// A data row with the header's column positions.
+struct Row<'a> {
+    columns: &'a HashMap<String, usize>,
+    record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    fn cell(&self, name: &str) -> Option<&str> {
+        self.columns.get(name).map(|&i| self.record.get(i).unwrap_or("").trim())
+    }
+
+    fn text(&self, name: &str) -> Result<String, String> {
+        self.cell(name).map(str::to_string).ok_or_else(|| format!("no column {name}"))
+    }
+
+    fn parse<T>(&self, name: &str, f: impl Fn(&str) -> Result<T, String>) -> Result<T, String> {
+        f(&self.text(name)?).map_err(|e| format!("column {name}: {e}"))
+    }
+
+    fn int(&self, name: &str) -> Result<usize, String> {
+        self.opt_int(name)?.ok_or_else(|| format!("column {name} is empty"))
+    }
+
+    fn opt_int(&self, name: &str) -> Result<Option<usize>, String> {
+        let Some(s) = self.cell(name) else { return Ok(None) };
+        if s.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(n) = s.parse::<usize>() {
+            return Ok(Some(n));
+        }
+        // A spreadsheet may have written 6 as 6.0.
+        match s.parse::<f64>() {
+            Ok(x) if x >= 0.0 && x.fract() == 0.0 && x < 1e15 => Ok(Some(x as usize)),
+            _ => Err(format!("column {name}: {s:?} is not a whole number")),
+        }
+    }
+
+    fn ratio(&self, name: &str) -> Result<f64, String> {
+        let s = self.text(name)?;
+        let bad = || format!("column {name}: {s:?} is not a number");
+        let x = match s.strip_suffix(['%', '％']) {
+            Some(pct) => pct.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
+            None if s.is_empty() => 0.0,
+            None => s.parse::<f64>().map_err(|_| bad())?,
+        };
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(bad())
+        }
+    }
+
+    fn flags(&self, name: &str) -> Result<Vec<String>, String> {
+        Ok(self
+            .cell(name)
+            .unwrap_or("")
+            .split([';', '；'])
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+}
+
+/// Reads `dir/name` and turns each non-blank data row into a `T`; errors name the file and line.
+fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) -> Result<Vec<T>, String> {
+    let path = dir.join(name);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            format!("{}: not found (a report folder written by `chachong check` has {PARAGRAPHS_CSV}, {SPANS_CSV} and {DOCUMENTS_CSV})", path.display())
+        } else {
+            format!("{}: cannot read: {e}", path.display())
+        }
+    })?;
+    let text = crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let header_line = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&d| (header_line.matches(d as char).count(), d == b','))
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(format!("{}: {e}", path.display())),
+        None => return Err(format!("{}: empty file (no header row)", path.display())),
+    };
+    let columns: HashMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
+        .collect();
+    let mut out = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        out.push(
+            row(&Row { columns: &columns, record: &record })
+                .map_err(|e| format!("{} line {line}: {e}", path.display()))?,
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+
+    const SPANS: &str = "draft,para,start,end,source,source_start,source_end,kind\n";
+    const DOCS: &str =
+        "draft,paragraphs,chars,copied_ratio,boilerplate_ratio,top_source,top_source_ratio,flags\n";
+
+    #[test]
+    fn columns_by_name_in_any_order_with_spreadsheet_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = "verdict;para;draft;start;end;score;source;source_para;flags;note\r\n\
+                 COPY;2;稿.txt;10;20;100%;gov/a.txt;6.0;watermark:笔杆儿网；placeholder:X次;mine\r\n\
+                 ;;;;;;;;;\r\n\
+                 original;1;稿.txt;0;9;0;;;;\r\n";
+        write(dir.path(), PARAGRAPHS_CSV, p.as_bytes());
+        write(dir.path(), SPANS_CSV, SPANS.as_bytes());
+        write(dir.path(), DOCUMENTS_CSV, DOCS.as_bytes());
+        let t = read_tables(dir.path()).unwrap();
+        assert_eq!(t.paragraphs.len(), 2);
+        let r = &t.paragraphs[0];
+        assert_eq!((r.para, r.start, r.end, r.verdict, r.score), (2, 10, 20, Verdict::Copy, 1.0));
+        assert_eq!(r.source_para, Some(6));
+        assert_eq!(r.flags, ["watermark:笔杆儿网", "placeholder:X次"]);
+        assert_eq!(t.paragraphs[1].source_para, None);
+    }
+
+    #[test]
+    fn gbk_bytes_decode() {
+        let dir = tempfile::tempdir().unwrap();
+        let p =
+            "draft,para,start,end,verdict,score,source,source_para,flags\n稿.txt,1,0,9,original,0.000,,,\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(p);
+        write(dir.path(), PARAGRAPHS_CSV, &gbk);
+        write(dir.path(), SPANS_CSV, SPANS.as_bytes());
+        let (gbk, _, _) = encoding_rs::GBK.encode(
+            "draft,copied_ratio,boilerplate_ratio,top_source,top_source_ratio,flags\n稿.txt,0,0,,0,\n",
+        );
+        write(dir.path(), DOCUMENTS_CSV, &gbk);
+        let t = read_tables(dir.path()).unwrap();
+        assert_eq!(t.paragraphs[0].draft, "稿.txt");
+        assert_eq!(t.documents[0].draft, "稿.txt");
+        assert_eq!(t.documents[0].chars, None);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            PARAGRAPHS_CSV,
+            b"draft,para,start,end,verdict,score,source,source_para,flags\na,1,0,9,copied,1,,,\n",
+        );
+        write(dir.path(), SPANS_CSV, SPANS.as_bytes());
+        write(dir.path(), DOCUMENTS_CSV, DOCS.as_bytes());
+        let e = read_tables(dir.path()).unwrap_err();
+        assert!(e.contains("paragraphs.csv line 2: column verdict: unknown verdict \"copied\""), "{e}");
+        std::fs::remove_file(dir.path().join(SPANS_CSV)).unwrap();
+        write(dir.path(), PARAGRAPHS_CSV, b"draft,para,start,end,verdict,score,source,source_para,flags\n");
+        let e = read_tables(dir.path()).unwrap_err();
+        assert!(e.contains("spans.csv: not found"), "{e}");
+    }
+}
