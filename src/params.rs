@@ -82,6 +82,18 @@ pub const EXCERPT_CHARS: usize = 40;
 /// Characters of the longest matched run shown in the `matched_text` column.
 pub const MATCHED_TEXT_CHARS: usize = 80;
 
+/// `chachong review` compares the two sides of a run char by char to show the edits inside it;
+/// an equal stretch counts as the same text only from this many chars, since the shorter ones a
+/// longest common subsequence finds inside a rewritten clause (a lone 的) would speckle the edit.
+pub const REVIEW_MIN_SAME: usize = 2;
+/// Above this many char pairs (a run of ~1,400 chars on each side) review shows a run whole:
+/// the char-by-char comparison is quadratic, and runs that long are verbatim copies anyway.
+pub const REVIEW_MAX_CELLS: usize = 2_000_000;
+/// Sources listed under a draft's summary in the terminal: the main ones, on one screen.
+pub const REVIEW_TERMINAL_SOURCES: usize = 5;
+/// Sources listed in a draft's HTML header, where there is room for a longer tail.
+pub const REVIEW_HTML_SOURCES: usize = 10;
+
 /// The settings a user can change on the command line.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {

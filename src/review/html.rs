@@ -15,6 +15,7 @@ use super::marked::Marked;
 use super::{pct, verdict_zh, DraftView, ParaView, Review};
 use crate::atomic::write_atomic;
 use crate::classify::{SpanKind, Verdict};
+use crate::params::REVIEW_HTML_SOURCES;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -147,7 +148,7 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
     } else {
         h.push_str("<table class=\"sources\"><caption>主要来源 top sources</caption><tbody>\n");
         let top = d.sources.first().map_or(1.0, |s| s.ratio).max(1e-9);
-        for s in d.sources.iter().take(10) {
+        for s in d.sources.iter().take(REVIEW_HTML_SOURCES) {
             let _ = writeln!(
                 h,
                 "<tr><td class=\"share\">{}</td><td class=\"bar\"><span style=\"width:{:.1}%\"></span></td>\
@@ -157,11 +158,11 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
                 esc(&s.source)
             );
         }
-        if d.sources.len() > 10 {
+        if d.sources.len() > REVIEW_HTML_SOURCES {
             let _ = writeln!(
                 h,
                 "<tr><td></td><td></td><td class=\"name\">… {} more</td></tr>",
-                d.sources.len() - 10
+                d.sources.len() - REVIEW_HTML_SOURCES
             );
         }
         h.push_str("</tbody></table>\n");

@@ -4,6 +4,7 @@
 
 use crate::classify::SpanKind;
 use crate::marks::MarkTable;
+use crate::params::{REVIEW_MAX_CELLS, REVIEW_MIN_SAME};
 use std::ops::Range;
 
 /// A matched run, as spans.csv gives it: `id` is the span's number within its draft, the same on
@@ -108,20 +109,13 @@ impl Marked {
     }
 }
 
-/// Stretches shorter than this that happen to be equal inside an edited passage (a lone 的) are
-/// not shown as the same: they would only speckle the edit.
-const MIN_SAME: usize = 2;
-
-/// Above this many char pairs (a span of ~1,400 chars on each side) runs are shown whole.
-const MAX_CELLS: usize = 2_000_000;
-
 /// Which chars of `a` and of `b`, the two sides of a matched run, are the same on the other side:
-/// a longest common subsequence, keeping stretches of at least [`MIN_SAME`] chars. Full-width and
+/// a longest common subsequence, keeping stretches of at least [`REVIEW_MIN_SAME`] chars. Full-width and
 /// half-width forms and ASCII case count as the same; digits must be equal (a changed number is an
 /// edit worth seeing). `None` when the run is too long to compare.
 pub fn same_chars(a: &[char], b: &[char]) -> Option<(Vec<bool>, Vec<bool>)> {
     let (n, m) = (a.len(), b.len());
-    if n.saturating_mul(m) > MAX_CELLS {
+    if n.saturating_mul(m) > REVIEW_MAX_CELLS {
         return None;
     }
     let fold = |c: char| {
@@ -166,7 +160,7 @@ pub fn same_chars(a: &[char], b: &[char]) -> Option<(Vec<bool>, Vec<bool>)> {
         while e < pairs.len() && pairs[e] == (pairs[e - 1].0 + 1, pairs[e - 1].1 + 1) {
             e += 1;
         }
-        if e - k >= MIN_SAME {
+        if e - k >= REVIEW_MIN_SAME {
             for &(x, y) in &pairs[k..e] {
                 sa[x] = true;
                 sb[y] = true;

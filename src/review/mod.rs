@@ -103,7 +103,10 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
             dir.display()
         ));
     }
-    let tables = tables::read_tables(dir)?;
+    let mut tables = tables::read_tables(dir)?;
+    if let Some(want) = &opts.draft {
+        keep_draft(&mut tables, want)?;
+    }
     let mut problems = Vec::new();
     let manifest = match Manifest::read(dir) {
         Ok(m) => m,
@@ -118,7 +121,7 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
         .or_else(|| manifest.as_ref().and_then(|m| m.corpus.clone()))
         .unwrap_or_else(|| PathBuf::from("corpus"));
     let texts = DiskTexts { manifest: manifest.as_ref(), corpus: corpus.clone() };
-    let mut review = build(tables, &texts, manifest.as_ref(), opts.draft.as_deref(), problems)?;
+    let mut review = build(tables, &texts, manifest.as_ref(), problems);
     review.report_dir = Some(absolute(dir));
     review.corpus = Some(absolute(&corpus));
     Ok(review)
@@ -136,8 +139,7 @@ pub fn from_check(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpus:
             hash: r.text_hash,
         });
     }
-    let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), None, Vec::new())
-        .expect("no draft filter, so no error");
+    let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), Vec::new());
     review.corpus = Some(absolute(&corpus.root));
     review
 }
@@ -255,30 +257,39 @@ impl Text {
     }
 }
 
-fn build(
-    tables: Tables,
-    texts: &dyn Texts,
-    manifest: Option<&Manifest>,
-    only: Option<&str>,
-    mut problems: Vec<String>,
-) -> Result<Review, String> {
-    let Tables { paragraphs, spans, documents, sources: known_sources } = tables;
-    // Drafts in documents.csv order, then any that only paragraphs.csv or spans.csv names.
+/// The drafts of a report: in documents.csv order, then any that only paragraphs.csv or spans.csv
+/// names.
+fn draft_names(tables: &Tables) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    let rows = documents.iter().map(|d| &d.draft).chain(paragraphs.iter().map(|p| &p.draft));
-    for name in rows.chain(spans.iter().map(|s| &s.draft)) {
+    let rows = tables.documents.iter().map(|d| &d.draft).chain(tables.paragraphs.iter().map(|p| &p.draft));
+    for name in rows.chain(tables.spans.iter().map(|s| &s.draft)) {
         if !names.contains(name) {
             names.push(name.clone());
         }
     }
-    if let Some(want) = only {
-        let hit: Vec<String> = names.iter().filter(|n| draft_matches(n, want)).cloned().collect();
-        if hit.is_empty() {
-            return Err(format!("no draft {want:?} in the report (it has: {})", names.join(", ")));
-        }
-        names = hit;
-    }
+    names
+}
 
+/// Keeps only the rows of the draft(s) `want` names ([`draft_matches`]).
+fn keep_draft(tables: &mut Tables, want: &str) -> Result<(), String> {
+    let names = draft_names(tables);
+    if !names.iter().any(|n| draft_matches(n, want)) {
+        return Err(format!("no draft {want:?} in the report (it has: {})", names.join(", ")));
+    }
+    tables.paragraphs.retain(|p| draft_matches(&p.draft, want));
+    tables.spans.retain(|s| draft_matches(&s.draft, want));
+    tables.documents.retain(|d| draft_matches(&d.draft, want));
+    Ok(())
+}
+
+fn build(
+    tables: Tables,
+    texts: &dyn Texts,
+    manifest: Option<&Manifest>,
+    mut problems: Vec<String>,
+) -> Review {
+    let names = draft_names(&tables);
+    let Tables { paragraphs, spans, documents, sources: known_sources } = tables;
     let marks = MarkTable::builtin();
     let mut unreadable = 0;
     let mut cache: HashMap<String, Option<Text>> = HashMap::new();
@@ -400,7 +411,7 @@ fn build(
         drafts.push(DraftView { name, summary, sources, has_text: text.is_some(), paragraphs: views });
     }
     unreadable += cache.values().filter(|t| t.is_none()).count();
-    Ok(Review { drafts, problems, unreadable, report_dir: None, corpus: None })
+    Review { drafts, problems, unreadable, report_dir: None, corpus: None }
 }
 
 /// Whether report name `name` is what the user asked for with `--draft want`: the name itself, or

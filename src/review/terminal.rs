@@ -6,6 +6,7 @@
 use super::marked::{Group, Marked};
 use super::{pct, verdict_zh, DraftView, Review};
 use crate::classify::{SpanKind, Verdict};
+use crate::params::REVIEW_TERMINAL_SOURCES;
 
 /// Which paragraphs to list.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,11 +114,11 @@ fn draft(out: &mut String, d: &DraftView, sel: &Selection, style: Style) {
     }
     if !d.sources.is_empty() {
         out.push_str("  top sources:\n");
-        for s in d.sources.iter().take(5) {
+        for s in d.sources.iter().take(REVIEW_TERMINAL_SOURCES) {
             out.push_str(&format!("    {} {}\n", pct(s.ratio), clean(&s.source)));
         }
-        if d.sources.len() > 5 {
-            out.push_str(&format!("    … and {} more\n", d.sources.len() - 5));
+        if d.sources.len() > REVIEW_TERMINAL_SOURCES {
+            out.push_str(&format!("    … and {} more\n", d.sources.len() - REVIEW_TERMINAL_SOURCES));
         }
     }
     let flagged: Vec<String> = d
