@@ -130,15 +130,7 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
 /// The review of a check run in this process: `drafts` are (report name, path) as checked.
 pub fn from_check(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpus: &Corpus) -> Review {
     let texts = CheckTexts { drafts, corpus };
-    let mut manifest = Manifest::default();
-    for r in reports {
-        let path = drafts.iter().find(|(_, n)| *n == r.draft).map(|(p, _)| p.clone()).unwrap_or_default();
-        manifest.drafts.push(crate::manifest::ManifestDraft {
-            name: r.draft.clone(),
-            path,
-            hash: r.text_hash,
-        });
-    }
+    let manifest = run_manifest(reports, drafts, corpus);
     let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), Vec::new());
     review.corpus = Some(absolute(&corpus.root));
     review
@@ -222,9 +214,6 @@ impl Texts for CheckTexts<'_> {
         }
     }
 }
-
-/// Which chars of a run are the same on the other side; `None`: all of them.
-type Mask = Option<Vec<bool>>;
 
 /// A document with a char → byte index, for slicing by the reports' char offsets.
 struct Text {
@@ -349,46 +338,9 @@ fn build(
                     cache.insert(name.clone(), t);
                 }
             }
-            // Which chars of each run are the same on both sides.
-            let same: Vec<(Mask, Mask)> = mine
-                .iter()
-                .map(|(_, s)| {
-                    let src = cache.get(&s.source).and_then(Option::as_ref);
-                    match (&text, src) {
-                        (Some(d), Some(t)) => {
-                            let a: Vec<char> = d.slice(s.start, s.end).chars().collect();
-                            let b: Vec<char> = t.slice(s.source_start, s.source_end).chars().collect();
-                            marked::same_chars(&a, &b).map_or((None, None), |(a, b)| (Some(a), Some(b)))
-                        }
-                        _ => (None, None),
-                    }
-                })
-                .collect();
-            let runs: Vec<RunSpec> = mine
-                .iter()
-                .zip(&same)
-                .map(|(&(id, s), (a, _))| RunSpec {
-                    range: s.start..s.end,
-                    tag: RunTag { kind: s.kind, id },
-                    same: a.clone(),
-                })
-                .collect();
+            let (runs, source_runs) = run_specs(&mine, text.as_ref(), &cache);
             let marked =
                 text.as_ref().map(|t| Marked::new(t.slice(row.start, row.end), row.start, &runs, &marks));
-            let source_runs: Vec<(&SpanRec, RunSpec)> = mine
-                .iter()
-                .zip(same)
-                .map(|(&(id, s), (_, b))| {
-                    (
-                        s,
-                        RunSpec {
-                            range: s.source_start..s.source_end,
-                            tag: RunTag { kind: s.kind, id },
-                            same: b,
-                        },
-                    )
-                })
-                .collect();
             let sources = source_views(&row, &source_runs, &marks, &cache);
             views.push(ParaView { row, text: marked, sources });
         }
@@ -420,6 +372,31 @@ fn draft_matches(name: &str, want: &str) -> bool {
     let norm = |s: &str| s.replace('\\', "/");
     let (name, want) = (norm(name), norm(want));
     name == want || name.ends_with(&format!("/{want}"))
+}
+
+/// The runs of one draft paragraph as they are marked on the draft side and on the source side,
+/// each with which of its chars are the same on the other side (when both texts are at hand).
+fn run_specs<'s>(
+    mine: &[(usize, &'s SpanRec)],
+    draft: Option<&Text>,
+    cache: &HashMap<String, Option<Text>>,
+) -> (Vec<RunSpec>, Vec<(&'s SpanRec, RunSpec)>) {
+    let mut on_draft = Vec::with_capacity(mine.len());
+    let mut on_source = Vec::with_capacity(mine.len());
+    for &(id, s) in mine {
+        let tag = RunTag { kind: s.kind, id };
+        let (a, b) = match (draft, cache.get(&s.source).and_then(Option::as_ref)) {
+            (Some(d), Some(t)) => {
+                let a: Vec<char> = d.slice(s.start, s.end).chars().collect();
+                let b: Vec<char> = t.slice(s.source_start, s.source_end).chars().collect();
+                marked::same_chars(&a, &b).map_or((None, None), |(a, b)| (Some(a), Some(b)))
+            }
+            _ => (None, None),
+        };
+        on_draft.push(RunSpec { range: s.start..s.end, tag, same: a });
+        on_source.push((s, RunSpec { range: s.source_start..s.source_end, tag, same: b }));
+    }
+    (on_draft, on_source)
 }
 
 /// Reads a corpus document, saying so when it is missing or has changed since the check.
