@@ -125,6 +125,15 @@ fn missing_and_changed_files_are_said_and_the_rest_is_shown() {
         ),
         "{out}"
     );
+    // The HTML page says the same, and shows the report's excerpts.
+    let run = chachong_in(tmp.path(), &["review", "out", "--html", "r.html"]);
+    assert_eq!(run.status.code(), Some(2));
+    let page = std::fs::read_to_string(tmp.path().join("r.html")).expect("page written all the same");
+    assert!(page.contains("<ul class=\"problems\">\n<li>draft draft.txt: cannot read "), "{page}");
+    assert!(page.contains(
+        "<p class=\"txt missing\">实施提振消费专项行动。制定提升消费能力、增加优质供给、改善消费环境专项措施，释放…</p>"
+    ));
+    assert_eq!(page.matches("<p class=\"txt missing\">").count(), 13);
 
     // Back, but edited since the check.
     let text = std::fs::read_to_string(tmp.path().join("moved.txt")).expect("read");

@@ -40,7 +40,7 @@ pub fn render(review: &Review) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
-         script-src 'sha256-{}'; img-src data:; base-uri 'none'; form-action 'none'\">\n\
+         script-src 'sha256-{}'; base-uri 'none'; form-action 'none'\">\n\
          <meta name=\"generator\" content=\"chachong {version}\">\n<title>查重报告 · {}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
         base64(&sha256(JS.as_bytes())),
         esc(&names.join(" · "))
