@@ -271,3 +271,20 @@ fn two_builds_at_once_do_not_corrupt_the_index() {
     let in_memory = load(corpus.path());
     assert_eq!(reports(&Corpus::from_index(corpus.path(), index)), reports(&in_memory));
 }
+
+#[test]
+fn review_shows_a_deleted_source_from_the_stored_text() {
+    let corpus = corpus_without(&[]);
+    let out = tempfile::tempdir().unwrap();
+    let (c, o) = (corpus.path().to_str().unwrap(), out.path().to_str().unwrap());
+    let draft = root().join("examples/draft.txt");
+    let checked = chachong(&["check", "--corpus", c, "--out", o, draft.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(0), "{}", String::from_utf8_lossy(&checked.stderr));
+    std::fs::remove_file(corpus.path().join("govreports/national/2025_国务院_政府工作报告.txt")).unwrap();
+
+    let review = chachong(&["review", o, "--color", "never"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&review.stdout), String::from_utf8_lossy(&review.stderr));
+    assert_eq!(review.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("cannot read"), "{stderr}");
+    assert!(stdout.contains("← govreports/national/2025_国务院_政府工作报告.txt ¶"), "{stdout}");
+}

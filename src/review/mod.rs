@@ -17,6 +17,7 @@ pub mod terminal;
 
 use crate::check::Corpus;
 use crate::classify::{SpanKind, Verdict};
+use crate::index::store;
 use crate::ingest::{read_document, Document};
 use crate::manifest::{absolute, text_hash, Manifest};
 use crate::marks::MarkTable;
@@ -25,6 +26,7 @@ use crate::report::{DraftReport, SourceShare};
 use marked::{Marked, RunSpec, RunTag};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use tables::{DocRec, ParaRow, SpanRec, Tables};
 
 /// Everything to show.
@@ -120,7 +122,7 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
         .clone()
         .or_else(|| manifest.as_ref().and_then(|m| m.corpus.clone()))
         .unwrap_or_else(|| PathBuf::from("corpus"));
-    let texts = DiskTexts { manifest: manifest.as_ref(), corpus: corpus.clone() };
+    let texts = DiskTexts { manifest: manifest.as_ref(), corpus: corpus.clone(), stored: OnceLock::new() };
     let mut review = build(tables, &texts, manifest.as_ref(), problems);
     review.report_dir = Some(absolute(dir));
     review.corpus = Some(absolute(&corpus));
@@ -173,6 +175,9 @@ trait Texts {
 struct DiskTexts<'a> {
     manifest: Option<&'a Manifest>,
     corpus: PathBuf,
+    /// The corpus's stored index (`CORPUS/.chachong`), opened the first time a corpus file is
+    /// missing: its stored texts stand in for a corpus that has moved or gone offline.
+    stored: OnceLock<Option<Corpus>>,
 }
 
 impl Texts for DiskTexts<'_> {
@@ -183,7 +188,18 @@ impl Texts for DiskTexts<'_> {
     }
 
     fn source(&self, name: &str) -> (String, Result<Document, String>) {
-        read(&self.corpus.join(name))
+        let (shown, doc) = read(&self.corpus.join(name));
+        if doc.is_ok() {
+            return (shown, doc);
+        }
+        let stored = self.stored.get_or_init(|| {
+            let index = store::open(&store::default_dir(&self.corpus)).ok().flatten()?;
+            Some(Corpus::from_index(&self.corpus, index))
+        });
+        match stored.as_ref().and_then(|c| c.find(name).map(|id| c.doc(id).doc.clone())) {
+            Some(doc) => (format!("{shown} (the text stored in its index)"), Ok(doc)),
+            None => (shown, doc),
+        }
     }
 }
 
