@@ -6,7 +6,7 @@ use crate::classify::{classify, Evidence, Match, SpanDecision};
 use crate::corpus::{corpus_files, relative_name, CorpusDoc};
 use crate::fingerprint::hamming;
 use crate::index::{fingerprint_document, Index};
-use crate::ingest::{read_document, Document, IngestError, Paragraph};
+use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::Normalized;
 use crate::params::{support_run, Settings, EXCERPT_CHARS, MATCHED_TEXT_CHARS};
@@ -36,7 +36,7 @@ impl Corpus {
         let results: Vec<Result<(CorpusDoc, _), IngestError>> = files
             .par_iter()
             .map(|path| {
-                let doc = read_document(path).map(|doc| {
+                let doc = read_document_with(path, &analyzer.limits).map(|doc| {
                     let doc = CorpusDoc { name: relative_name(root, path), doc };
                     let prints = fingerprint_document(analyzer, &doc);
                     (doc, prints)
@@ -95,7 +95,7 @@ pub struct Checker<'a> {
 impl Checker<'_> {
     /// Reads and checks a draft file; `name` is how reports refer to it.
     pub fn check_file(&self, path: &Path, name: &str) -> Result<DraftReport, IngestError> {
-        let doc = read_document(path)?;
+        let doc = read_document_with(path, &self.analyzer.limits)?;
         Ok(self.check(name, &doc))
     }
 

@@ -23,5 +23,7 @@ pub mod normalize;
 pub mod params;
 pub mod report;
 pub mod shingle;
+mod t2s_table;
 pub mod taohua;
 pub mod tokenize;
+pub mod walk;

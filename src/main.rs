@@ -4,6 +4,7 @@ use chachong::analyze::Analyzer;
 use chachong::check::{check_files, Checker, Corpus};
 use chachong::params::Settings;
 use chachong::report::{summary, write_reports};
+use chachong::walk::{expand_inputs, Filter};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -22,13 +23,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check drafts (.txt, .md, .docx) against a corpus and write CSV reports.
+    /// Check drafts (.txt, .md, .docx, .html, .pdf, .doc, .wps, or folders of them) against a corpus
+    /// and write CSV reports.
     Check(CheckArgs),
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Corpus folder, searched recursively for .txt, .md and .docx files.
+    /// Corpus folder, searched recursively for documents.
     #[arg(long, default_value = "corpus")]
     corpus: PathBuf,
     /// Folder for paragraphs.csv, spans.csv and documents.csv.
@@ -43,9 +45,28 @@ struct CheckArgs {
     /// Exit with status 1 when a draft's copied ratio (复制比) exceeds RATIO (0..1).
     #[arg(long, value_name = "RATIO")]
     fail_over: Option<f64>,
-    /// Draft files to check.
+    /// Draft files to check, or folders: every document below them is checked.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// How input files are found and read.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// In draft folders, check only files matching GLOB (relative path, e.g. '*.docx'; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+    /// In draft folders, leave out files matching GLOB (e.g. 'old/**'; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Refuse files larger than this many MiB (drafts and corpus).
+    #[arg(long, value_name = "MIB", default_value_t = chachong::params::MAX_FILE_BYTES >> 20)]
+    max_file_mb: u64,
+    /// Match traditional and simplified characters as the same (萬 = 万), in drafts and corpus.
+    #[arg(long)]
+    fold_traditional: bool,
 }
 
 fn main() -> ExitCode {
@@ -66,7 +87,24 @@ fn run_check(args: CheckArgs) -> ExitCode {
         eprintln!("chachong: --min-run must be at least 1");
         return ExitCode::from(2);
     }
-    let analyzer = Analyzer::new();
+    let mut analyzer = Analyzer::new();
+    analyzer.fold_traditional = args.input.fold_traditional;
+    analyzer.limits.max_file_bytes = args.input.max_file_mb.saturating_mul(1 << 20);
+    let filter = match Filter::new(&args.input.include, &args.input.exclude) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("chachong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let inputs = expand_inputs(&args.drafts, &filter);
+    for note in &inputs.notes {
+        eprintln!("chachong: {note}");
+    }
+    if inputs.files.is_empty() {
+        eprintln!("chachong: no drafts to check");
+        return ExitCode::from(2);
+    }
     let bar = ProgressBar::hidden();
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -96,7 +134,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         settings: Settings { min_run: args.min_run, ..Settings::default() },
     };
     let drafts: Vec<(PathBuf, String)> =
-        args.drafts.iter().map(|p| (p.clone(), p.display().to_string())).collect();
+        inputs.files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
     let mut reports = Vec::new();
     let mut unreadable = !corpus_errors.is_empty();
     for result in check_files(&checker, &drafts) {

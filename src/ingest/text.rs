@@ -259,7 +259,9 @@ mod tests {
                 })
                 .collect();
             let _ = decode_text(&bytes);
-            let _ = docx_text(&bytes);
+            let _ = crate::ingest::docx_text(&bytes);
+            let _ = crate::ingest::html_text(&bytes);
+            let _ = crate::ingest::pdf_text(&bytes);
         }
         for b in [&b"\xFF\xFE\x00"[..], b"\xFE\xFF", b"\xEF\xBB\xBF", b"\xFF", b"\x00", b"\x00\x00"] {
             let _ = decode_text(b);
