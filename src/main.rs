@@ -61,9 +61,9 @@ struct InputArgs {
     /// In draft folders, leave out files matching GLOB (e.g. 'old/**'; repeatable).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
-    /// Refuse files larger than this many MiB (drafts and corpus).
-    #[arg(long, value_name = "MIB", default_value_t = chachong::params::MAX_FILE_BYTES >> 20)]
-    max_file_mb: u64,
+    /// Refuse files larger than this many MiB (drafts and corpus; fractions allowed).
+    #[arg(long, value_name = "MIB", default_value_t = (chachong::params::MAX_FILE_BYTES >> 20) as f64)]
+    max_file_mb: f64,
     /// Match traditional and simplified characters as the same (萬 = 万), in drafts and corpus.
     #[arg(long)]
     fold_traditional: bool,
@@ -89,7 +89,12 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let mut analyzer = Analyzer::new();
     analyzer.fold_traditional = args.input.fold_traditional;
-    analyzer.limits.max_file_bytes = args.input.max_file_mb.saturating_mul(1 << 20);
+    if args.input.max_file_mb.is_nan() || args.input.max_file_mb <= 0.0 {
+        eprintln!("chachong: --max-file-mb takes a positive size in MiB, e.g. 64 or 0.5");
+        return ExitCode::from(2);
+    }
+    // Saturates at u64::MAX for huge values, which means no limit.
+    analyzer.limits.max_file_bytes = (args.input.max_file_mb * (1u64 << 20) as f64) as u64;
     let filter = match Filter::new(&args.input.include, &args.input.exclude) {
         Ok(f) => f,
         Err(e) => {

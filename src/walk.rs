@@ -25,7 +25,8 @@ impl Filter {
 
     /// Whether the file at `rel` (relative, `/`-separated) is wanted.
     pub fn allows(&self, rel: &str) -> bool {
-        self.include.as_ref().is_none_or(|g| g.is_match(rel)) && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+        self.include.as_ref().is_none_or(|g| g.is_match(rel))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
     }
 }
 
@@ -58,8 +59,10 @@ pub fn walk(root: &Path, filter: &Filter) -> Walk {
         match std::fs::canonicalize(&dir) {
             Ok(real) => {
                 if !seen.insert(real) {
-                    out.notes
-                        .push(format!("{}: skipped, a folder already visited (symlink loop?)", dir.display()));
+                    out.notes.push(format!(
+                        "{}: skipped, a folder already visited (symlink loop?)",
+                        dir.display()
+                    ));
                     continue;
                 }
             }
@@ -152,8 +155,15 @@ mod tests {
     fn walks_filters_and_survives_loops() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for f in ["a.txt", "sub/b.docx", "sub/deep/c.html", "sub/photo.png", ".hidden.txt", ".chachong/x.txt", "README"]
-        {
+        for f in [
+            "a.txt",
+            "sub/b.docx",
+            "sub/deep/c.html",
+            "sub/photo.png",
+            ".hidden.txt",
+            ".chachong/x.txt",
+            "README",
+        ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, "x").unwrap();
@@ -162,7 +172,8 @@ mod tests {
         std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
         let w = walk(root, &Filter::default());
         assert_eq!(names(root, &w), ["a.txt", "sub/b.docx", "sub/deep/c.html"]);
-        let notes: Vec<String> = w.notes.iter().map(|n| n.replace(&root.display().to_string(), "R")).collect();
+        let notes: Vec<String> =
+            w.notes.iter().map(|n| n.replace(&root.display().to_string(), "R")).collect();
         let mut expected = vec![
             "R/README: skipped, not a document chachong reads (no extension)".to_string(),
             "R/sub/photo.png: skipped, not a document chachong reads (.png)".to_string(),

@@ -15,7 +15,6 @@ const WORD_NS: &[&[u8]] = &[
 ];
 const MC_NS: &[u8] = b"http://schemas.openxmlformats.org/markup-compatibility/2006";
 
-
 /// The text of a .docx: the texts of `word/document.xml`'s `<w:p>` paragraphs in document order
 /// (table cells and text boxes included, each `<w:p>` start being a new paragraph), joined with
 /// '\n'. A paragraph's text is its `<w:t>` texts with `<w:tab/>`/`<w:ptab/>` → '\t',

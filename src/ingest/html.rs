@@ -20,8 +20,22 @@ const MAX_DEPTH: usize = 256;
 
 /// Elements whose content is never text of the page.
 const HIDDEN: &[&[u8]] = &[
-    b"head", b"title", b"script", b"style", b"noscript", b"template", b"iframe", b"object", b"svg",
-    b"math", b"select", b"button", b"textarea", b"canvas", b"audio", b"video",
+    b"head",
+    b"title",
+    b"script",
+    b"style",
+    b"noscript",
+    b"template",
+    b"iframe",
+    b"object",
+    b"svg",
+    b"math",
+    b"select",
+    b"button",
+    b"textarea",
+    b"canvas",
+    b"audio",
+    b"video",
 ];
 
 /// Elements that are page chrome rather than the article in HTML5 pages.
@@ -30,18 +44,78 @@ const CHROME: &[&[u8]] = &[b"nav", b"footer", b"header", b"aside"];
 /// Words that, as a part of an element's `class` or `id` (split at `-`, `_` and spaces), mark
 /// chrome on older pages that build their layout from `<div>`s.
 const CHROME_WORDS: &[&str] = &[
-    "nav", "navbar", "navigation", "menu", "footer", "foot", "breadcrumb", "breadcrumbs", "crumb", "crumbs",
-    "sidebar", "copyright", "topbar", "toolbar", "share", "login", "banner", "comment", "comments", "ad",
-    "ads", "advert",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "foot",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "crumbs",
+    "sidebar",
+    "copyright",
+    "topbar",
+    "toolbar",
+    "share",
+    "login",
+    "banner",
+    "comment",
+    "comments",
+    "ad",
+    "ads",
+    "advert",
 ];
 
 /// Elements that start a new block (paragraph) of text.
 const BLOCKS: &[&[u8]] = &[
-    b"address", b"article", b"aside", b"blockquote", b"body", b"br", b"caption", b"center", b"dd",
-    b"details", b"dialog", b"div", b"dl", b"dt", b"fieldset", b"figcaption", b"figure", b"footer",
-    b"form", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"header", b"hgroup", b"hr", b"html", b"legend",
-    b"li", b"main", b"nav", b"ol", b"p", b"pre", b"section", b"summary", b"table", b"tbody", b"td",
-    b"tfoot", b"th", b"thead", b"tr", b"ul",
+    b"address",
+    b"article",
+    b"aside",
+    b"blockquote",
+    b"body",
+    b"br",
+    b"caption",
+    b"center",
+    b"dd",
+    b"details",
+    b"dialog",
+    b"div",
+    b"dl",
+    b"dt",
+    b"fieldset",
+    b"figcaption",
+    b"figure",
+    b"footer",
+    b"form",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"header",
+    b"hgroup",
+    b"hr",
+    b"html",
+    b"legend",
+    b"li",
+    b"main",
+    b"nav",
+    b"ol",
+    b"p",
+    b"pre",
+    b"section",
+    b"summary",
+    b"table",
+    b"tbody",
+    b"td",
+    b"tfoot",
+    b"th",
+    b"thead",
+    b"tr",
+    b"ul",
 ];
 
 /// Elements without an end tag.
@@ -71,7 +145,9 @@ pub fn html_text(bytes: &[u8]) -> Result<String, String> {
 /// first bytes, then the same detection as plain text. GBK and GB2312 labels decode as GB18030,
 /// their superset; a declared charset that yields garbage falls back to detection.
 fn decode_html(bytes: &[u8]) -> Result<String, String> {
-    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF");
     if !has_bom {
         if let Some(enc) = meta_charset(&bytes[..bytes.len().min(META_PRESCAN)]) {
             if let Ok(text) = decode_checked(enc, bytes) {
@@ -142,9 +218,9 @@ fn extract(source: &str, chrome: bool) -> String {
                 let is_hidden = HIDDEN.contains(&name.as_slice())
                     || (chrome
                         && (CHROME.contains(&name.as_slice())
-                            || [&b"class"[..], b"id"].iter().any(|a| {
-                                tag.attributes.get(*a).is_some_and(|v| is_chrome_name(&v.value))
-                            })));
+                            || [&b"class"[..], b"id"]
+                                .iter()
+                                .any(|a| tag.attributes.get(*a).is_some_and(|v| is_chrome_name(&v.value)))));
                 if BLOCKS.contains(&name.as_slice()) && hidden == 0 {
                     out.break_block();
                 }

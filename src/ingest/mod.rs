@@ -164,11 +164,10 @@ fn decode(format: Format, bytes: &[u8], limits: &Limits) -> Result<String, Strin
 
 fn check_size(len: u64, limits: &Limits) -> Result<(), String> {
     if len > limits.max_file_bytes {
-        let mib = |b: u64| b as f64 / (1u64 << 20) as f64;
         return Err(format!(
-            "file is {:.1} MiB, over the {:.1} MiB limit (raise it with --max-file-mb)",
-            mib(len),
-            mib(limits.max_file_bytes)
+            "file is {len} bytes ({:.1} MiB), over the limit of {} bytes (raise it with --max-file-mb)",
+            len as f64 / (1u64 << 20) as f64,
+            limits.max_file_bytes
         ));
     }
     Ok(())
@@ -178,7 +177,6 @@ fn document_from_text(path: &Path, text: String, limits: &Limits) -> Document {
     let paragraphs = split_paragraphs_limited(&text, limits.max_paragraph_chars);
     Document { path: path.to_path_buf(), text, paragraphs }
 }
-
 
 /// Whitespace as Python's `str.isspace` (the scorer's trim): Unicode White_Space, which
 /// includes U+3000, NBSP and '\r', plus the separators U+001C..U+001F.
@@ -256,12 +254,7 @@ fn cut_long(text: &str, p: Paragraph, max_chars: usize, out: &mut Vec<Paragraph>
         }
         if last > i {
             let byte_end = p.byte_start + chars[last - 1].0 + chars[last - 1].1.len_utf8();
-            out.push(Paragraph {
-                start: start.0,
-                end: p.start + last,
-                byte_start: start.1,
-                byte_end,
-            });
+            out.push(Paragraph { start: start.0, end: p.start + last, byte_start: start.1, byte_end });
         }
         i = end_idx;
         while i < chars.len() && is_space(chars[i].1) {
@@ -291,7 +284,6 @@ fn cut_point(window: &[(usize, char)]) -> usize {
         .or_else(|| find(&['，', ',', '、']))
         .unwrap_or(window.len())
 }
-
 
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -358,7 +350,6 @@ pub(crate) mod test_support {
             assert_eq!(chars, &doc.text[p.byte_start..p.byte_end]);
         }
     }
-
 }
 
 #[cfg(test)]
@@ -456,7 +447,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn long_paragraphs_are_cut_at_sentence_ends_and_tile() {
         let sentence = "深入学习贯彻党的二十大精神。"; // 14 chars
@@ -487,7 +477,8 @@ mod tests {
 
     #[test]
     fn supported_extensions_and_messages() {
-        for p in ["a.txt", "b.TXT", "c.md", "d.docx", "e.Docx", "f.text", "g.html", "h.HTM", "i.pdf", "j.doc"] {
+        for p in ["a.txt", "b.TXT", "c.md", "d.docx", "e.Docx", "f.text", "g.html", "h.HTM", "i.pdf", "j.doc"]
+        {
             assert!(is_supported(Path::new(p)), "{p}");
         }
         for p in ["a.png", "b.xlsx", "c", ".txt", "d.txt.bak"] {
@@ -506,7 +497,13 @@ mod tests {
     fn file_size_limit_is_checked_before_reading() {
         let limits = Limits { max_file_bytes: 100, ..Limits::default() };
         let err = read_document_with(&fixture("seed000.utf8.txt"), &limits).unwrap_err();
-        assert!(err.reason.starts_with("file is 0.0 MiB, over the 0.0 MiB limit"), "{err}");
+        let size = std::fs::metadata(fixture("seed000.utf8.txt")).unwrap().len();
+        assert_eq!(
+            err.reason,
+            format!(
+                "file is {size} bytes (0.0 MiB), over the limit of 100 bytes (raise it with --max-file-mb)"
+            )
+        );
         let err = document_from_bytes_with(Path::new("a.txt"), &[b'a'; 101], &limits).unwrap_err();
         assert!(err.reason.contains("--max-file-mb"), "{err}");
         assert!(document_from_bytes_with(Path::new("a.txt"), &[b'a'; 100], &limits).is_ok());

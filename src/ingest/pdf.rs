@@ -76,7 +76,12 @@ struct Collector {
 }
 
 impl OutputDev for Collector {
-    fn begin_page(&mut self, _: u32, media_box: &MediaBox, _: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+    fn begin_page(
+        &mut self,
+        _: u32,
+        media_box: &MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
         self.end_page()?;
         self.flip = Some(Transform::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly));
         Ok(())
@@ -219,7 +224,8 @@ impl LineBuilder {
 
 /// "3", "- 3 -", "— 12 —": page numbers, which are not text of the document.
 fn is_page_number(text: &str) -> bool {
-    let core: String = text.chars().filter(|c| !super::is_space(*c) && !matches!(c, '-' | '—' | '–')).collect();
+    let core: String =
+        text.chars().filter(|c| !super::is_space(*c) && !matches!(c, '-' | '—' | '–')).collect();
     !core.is_empty() && core.chars().all(|c| c.is_ascii_digit())
 }
 
@@ -273,7 +279,9 @@ fn layout(pages: Vec<Vec<Glyph>>) -> Vec<String> {
 /// start it with the next char, such as a closing quote).
 fn ends_paragraph(line: &Line, right: f64) -> bool {
     let short = right - line.right;
-    let sentence_end = line.text.ends_with(['。', '！', '？', '!', '?', '：', ':', '；', ';', '”', '’', '」', '』', '）', ')', '…']);
+    let sentence_end = line
+        .text
+        .ends_with(['。', '！', '？', '!', '?', '：', ':', '；', ';', '”', '’', '」', '』', '）', ')', '…']);
     short > line.size * 6.0 || (short > line.size * 2.0 && (sentence_end || line.text.chars().count() < 30))
 }
 

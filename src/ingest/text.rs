@@ -10,7 +10,6 @@ const UTF16_SAMPLE: usize = 4 << 10;
 
 const NOT_TEXT: &str = "not valid UTF-8, GB18030 or UTF-16 text";
 
-
 /// Decode plain-text bytes. Order: BOM (UTF-8 / UTF-16LE / UTF-16BE, removed) → NUL bytes mean
 /// BOM-less UTF-16 if a 4 KB sample decodes to mostly CJK/ASCII, else binary → strict UTF-8 →
 /// UTF-8 with a few broken sequences (damaged UTF-8 is far likelier than GBK that happens to be
@@ -154,8 +153,8 @@ fn is_plausible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::test_support::*;
     use crate::ingest::read_document;
+    use crate::ingest::test_support::*;
 
     #[test]
     fn gb18030_file_decodes_to_the_utf8_original() {
