@@ -255,8 +255,9 @@ fn layout(pages: Vec<Vec<Glyph>>) -> Vec<String> {
             let starts = indented || after_short || after_gap || !open;
             match paragraphs.last_mut() {
                 Some(last) if !starts => {
-                    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-                    if latin(last.chars().last()) && latin(line.text.chars().next()) {
+                    // Chinese lines join directly; Latin words across a line end keep a space.
+                    let ascii = |c: Option<char>| c.is_some_and(|c| c.is_ascii_graphic());
+                    if ascii(last.chars().last()) && ascii(line.text.chars().next()) {
                         last.push(' ');
                     }
                     last.push_str(&line.text);
@@ -292,4 +293,83 @@ fn mode(values: impl Iterator<Item = f64>) -> f64 {
         *counts.entry(v.round() as i64).or_default() += 1;
     }
     counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map_or(0.0, |(k, _)| k as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page PDF (300×400 pt) drawing `content` with Helvetica as /F1.
+    fn pdf(content: &str) -> Vec<u8> {
+        let objs = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R >> >> >>"
+                .to_string(),
+            format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        ];
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).bytes());
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).bytes());
+        for o in offsets {
+            out.extend(format!("{o:010} 00000 n \n").bytes());
+        }
+        out.extend(
+            format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1)
+                .bytes(),
+        );
+        out
+    }
+
+    /// Text lines at (x, y) in 10 pt Helvetica.
+    fn lines(lines: &[(u32, u32, &str)]) -> String {
+        lines.iter().map(|(x, y, t)| format!("BT /F1 10 Tf {x} {y} Td ({t}) Tj ET\n")).collect()
+    }
+
+    #[test]
+    fn paragraphs_from_indents_short_lines_and_gaps() {
+        let content = lines(&[
+            (40, 360, "Indented first line of the first paragraph,"),
+            (20, 348, "which goes on over the full width of the page"),
+            (20, 336, "and ends here."),
+            (40, 324, "Second paragraph, indented, runs to the right"),
+            (20, 312, "margin and continues without indentation to"),
+            (20, 300, "its end at the same width as the lines above"),
+            (20, 250, "Third after a wide gap, starting at the margin"),
+            (140, 40, "- 1 -"),
+        ]);
+        assert_eq!(
+            pdf_text(&pdf(&content)).unwrap(),
+            "Indented first line of the first paragraph, which goes on over the full width of the page and \
+             ends here.\nSecond paragraph, indented, runs to the right margin and continues without \
+             indentation to its end at the same width as the lines above\nThird after a wide gap, starting \
+             at the margin"
+        );
+    }
+
+    #[test]
+    fn reading_order_is_by_position_not_by_stream_order() {
+        // Drawn bottom line first, and the second half of the top line before its first half.
+        let content = lines(&[(20, 300, "bottom"), (40, 360, "right"), (20, 360, "left")]);
+        assert_eq!(pdf_text(&pdf(&content)).unwrap(), "left right bottom");
+    }
+
+    #[test]
+    fn errors_name_the_reason() {
+        assert!(pdf_text(&pdf("")).unwrap_err().starts_with("the PDF has no text layer"));
+        assert_eq!(pdf_text(b"hello").unwrap_err(), "not a PDF file (no %PDF- header)");
+        assert!(pdf_text(b"%PDF-1.4 garbage").unwrap_err().starts_with("damaged PDF file"));
+        let whole = pdf(&lines(&[(20, 300, "text")]));
+        for cut in (0..whole.len()).step_by(37) {
+            let _ = pdf_text(&whole[..cut]);
+        }
+        assert!(is_page_number("— 12 —") && is_page_number("3") && !is_page_number("第3页"));
+    }
 }
