@@ -2,9 +2,9 @@
 //! for corpus documents and drafts, so both sides of a comparison are cut alike.
 
 use crate::fingerprint::{fingerprint, ParagraphPrint};
-use crate::ingest::{Document, Paragraph};
+use crate::ingest::{Document, Limits, Paragraph};
 use crate::marks::{MarkTable, Marks};
-use crate::normalize::{normalize, Normalized};
+use crate::normalize::{normalize_with, Normalized};
 use crate::shingle::{shingles, Shingle};
 use crate::taohua::Lexicon;
 use crate::tokenize::tokenize;
@@ -17,6 +17,10 @@ pub struct Analyzer {
     pub jieba: Jieba,
     pub marks: MarkTable,
     pub lexicon: Lexicon,
+    /// Fold traditional chars to simplified ones, on both sides of every comparison.
+    pub fold_traditional: bool,
+    /// Bounds on reading each file, for drafts and corpus alike.
+    pub limits: Limits,
 }
 
 /// An analyzer loading on another thread. jieba's dictionary takes about 0.15 s to load; a check
@@ -28,9 +32,14 @@ pub struct Loading {
 }
 
 impl Loading {
-    /// Starts loading.
+    /// Starts loading the default analyzer.
     pub fn start() -> Loading {
-        Loading { done: OnceLock::new(), pending: Mutex::new(Some(std::thread::spawn(Analyzer::new))) }
+        Loading::start_with(Analyzer::new)
+    }
+
+    /// Starts loading the analyzer `make` makes (one with other options).
+    pub fn start_with(make: impl FnOnce() -> Analyzer + Send + 'static) -> Loading {
+        Loading { done: OnceLock::new(), pending: Mutex::new(Some(std::thread::spawn(make))) }
     }
 
     /// The analyzer, waiting for it if it is still loading.
@@ -62,6 +71,8 @@ impl Analyzer {
             jieba: crate::tokenize::segmenter(),
             marks: MarkTable::builtin(),
             lexicon: Lexicon::builtin(),
+            fold_traditional: false,
+            limits: Limits::default(),
         }
     }
 
@@ -69,7 +80,7 @@ impl Analyzer {
     pub fn normalize(&self, doc: &Document, para: &Paragraph) -> (Marks, Normalized) {
         let text = &doc.text[para.byte_start..para.byte_end];
         let marks = self.marks.scan(text);
-        let norm = normalize(text, para.start, &marks);
+        let norm = normalize_with(text, para.start, &marks, self.fold_traditional);
         (marks, norm)
     }
 

@@ -5,7 +5,7 @@ use crate::analyze::Analyzer;
 use crate::classify::{classify, Evidence, Match, SpanDecision};
 pub use crate::corpus::Corpus;
 use crate::fingerprint::hamming;
-use crate::ingest::{read_document, Document, IngestError, Paragraph};
+use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::Normalized;
 use crate::params::{support_run, Settings, EXCERPT_CHARS, MATCHED_TEXT_CHARS};
@@ -32,7 +32,7 @@ pub struct Checker<'a> {
 impl Checker<'_> {
     /// Reads and checks a draft file; `name` is how reports refer to it.
     pub fn check_file(&self, path: &Path, name: &str) -> Result<DraftReport, IngestError> {
-        let doc = read_document(path)?;
+        let doc = read_document_with(path, &self.analyzer.limits)?;
         Ok(self.check(name, &doc))
     }
 

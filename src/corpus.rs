@@ -4,7 +4,7 @@ use crate::analyze::Analyzer;
 use crate::index::build::{SegmentDoc, StoredText};
 use crate::index::store::{self, Progress, StoreError, UpdateOptions, UpdateReport};
 use crate::index::{fingerprint_document, Index};
-use crate::ingest::{read_document, Document, IngestError, Paragraph};
+use crate::ingest::{read_document, read_document_with, Document, IngestError, Paragraph};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -17,46 +17,27 @@ pub struct CorpusDoc {
 }
 
 /// Supported files below `root`, recursively, sorted by path so that results do not depend on the
-/// file system's order. Hidden files and folders (`.git`, `.chachong`) are skipped.
+/// file system's order. Hidden files and folders (`.git`, `.chachong`) are skipped, and so are
+/// files that are not documents; see [`crate::walk::walk`].
 pub fn corpus_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     let meta = std::fs::metadata(root)
         .map_err(|e| format!("{}: cannot open the corpus folder: {e}", root.display()))?;
     if !meta.is_dir() {
         return Err(format!("{}: the corpus must be a folder", root.display()));
     }
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    let mut errors = Vec::new();
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                errors.push(format!("{}: cannot list folder: {e}", dir.display()));
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(_) if crate::ingest::is_supported(&path) && path.is_file() => files.push(path),
-                _ => {}
-            }
-        }
-    }
-    files.sort();
-    if files.is_empty() {
-        let mut msg =
-            format!("{}: no documents (.txt, .md, .docx) found in the corpus folder", root.display());
-        if let Some(e) = errors.first() {
+    let found = crate::walk::walk(root, &crate::walk::Filter::default());
+    if found.files.is_empty() {
+        let mut msg = format!(
+            "{}: no documents ({}) found in the corpus folder",
+            root.display(),
+            crate::ingest::SUPPORTED
+        );
+        if let Some(e) = found.notes.iter().find(|n| n.contains("cannot")) {
             msg.push_str(&format!(" ({e})"));
         }
         return Err(msg);
     }
-    Ok(files)
+    Ok(found.files)
 }
 
 /// The report name of `path` below `root`.
@@ -121,7 +102,7 @@ impl Corpus {
         let results: Vec<Result<(CorpusDoc, SegmentDoc), IngestError>> = files
             .par_iter()
             .map(|path| {
-                let doc = read_document(path).map(|doc| {
+                let doc = read_document_with(path, &analyzer.limits).map(|doc| {
                     let doc = CorpusDoc { name: relative_name(root, path), doc };
                     let prints = fingerprint_document(analyzer, &doc);
                     let seg =

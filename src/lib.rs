@@ -27,5 +27,7 @@ pub mod params;
 pub mod report;
 pub mod review;
 pub mod shingle;
+mod t2s_table;
 pub mod taohua;
 pub mod tokenize;
+pub mod walk;

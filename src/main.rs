@@ -6,6 +6,7 @@ use chachong::index::store::{self, Progress, StoreError, UpdateOptions, UpdateRe
 use chachong::params::Settings;
 use chachong::report::{summary, write_reports};
 use chachong::review::{self, terminal};
+use chachong::walk::{expand_inputs, Filter};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -24,7 +25,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check drafts (.txt, .md, .docx) against a corpus and write CSV reports.
+    /// Check drafts (.txt, .md, .docx, .html, .pdf, .doc, .wps, or folders of them) against a corpus
+    /// and write CSV reports.
     Check(CheckArgs),
     /// Build or update the stored index of a corpus, so that checks need not re-read it.
     Index(IndexArgs),
@@ -55,7 +57,7 @@ struct IndexArgs {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Corpus folder, searched recursively for .txt, .md and .docx files.
+    /// Corpus folder, searched recursively for documents.
     #[arg(long, default_value = "corpus")]
     corpus: PathBuf,
     /// Folder for paragraphs.csv, spans.csv and documents.csv.
@@ -79,9 +81,28 @@ struct CheckArgs {
     /// Also write the report as one self-contained HTML file (as `chachong review --html`).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Draft files to check.
+    /// Draft files to check, or folders: every document below them is checked.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// How input files are found and read.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// In draft folders, check only files matching GLOB (relative path, e.g. '*.docx'; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+    /// In draft folders, leave out files matching GLOB (e.g. 'old/**'; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Refuse files larger than this many MiB (drafts and corpus; fractions allowed).
+    #[arg(long, value_name = "MIB", default_value_t = (chachong::params::MAX_FILE_BYTES >> 20) as f64)]
+    max_file_mb: f64,
+    /// Match traditional and simplified characters as the same (萬 = 万), in drafts and corpus.
+    #[arg(long)]
+    fold_traditional: bool,
 }
 
 #[derive(clap::Args)]
@@ -221,8 +242,41 @@ fn run_check(args: CheckArgs) -> ExitCode {
         eprintln!("chachong: --min-run must be at least 1");
         return ExitCode::from(2);
     }
-    let loading = Loading::start();
-    let loaded = if args.no_index {
+    if args.input.max_file_mb.is_nan() || args.input.max_file_mb <= 0.0 {
+        eprintln!("chachong: --max-file-mb takes a positive size in MiB, e.g. 64 or 0.5");
+        return ExitCode::from(2);
+    }
+    // Saturates at u64::MAX for huge values, which means no limit.
+    let max_file_bytes = (args.input.max_file_mb * (1u64 << 20) as f64) as u64;
+    let fold_traditional = args.input.fold_traditional;
+    let filter = match Filter::new(&args.input.include, &args.input.exclude) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("chachong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let inputs = expand_inputs(&args.drafts, &filter);
+    for note in &inputs.notes {
+        eprintln!("chachong: {note}");
+    }
+    if inputs.files.is_empty() {
+        eprintln!("chachong: no drafts to check");
+        return ExitCode::from(2);
+    }
+    let loading = Loading::start_with(move || {
+        let mut analyzer = Analyzer::new();
+        analyzer.fold_traditional = fold_traditional;
+        analyzer.limits.max_file_bytes = max_file_bytes;
+        analyzer
+    });
+    // The stored index holds fingerprints of unfolded text: folding reads the corpus afresh.
+    if fold_traditional && !args.no_index {
+        eprintln!(
+            "chachong: --fold-traditional: reading the corpus for this run only, not through its index"
+        );
+    }
+    let loaded = if args.no_index || fold_traditional {
         load_in_memory(&args.corpus, loading.get())
     } else {
         let dir = args.index.clone().unwrap_or_else(|| store::default_dir(&args.corpus));
@@ -253,7 +307,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         settings: Settings { min_run: args.min_run, ..Settings::default() },
     };
     let drafts: Vec<(PathBuf, String)> =
-        args.drafts.iter().map(|p| (p.clone(), p.display().to_string())).collect();
+        inputs.files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
     let mut reports = Vec::new();
     let mut unreadable = !corpus_errors.is_empty();
     for result in check_files(&checker, &drafts) {

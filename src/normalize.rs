@@ -4,7 +4,8 @@
 //! (`，` / `,`, `（一）` / `(一)`, `１２` / `12`) fold together by NFKC, ASCII case folds, and
 //! whitespace, punctuation and template-site marks drop out. Digits and placeholder slots become
 //! one wildcard char, so “集体学习X次” and “集体学习12次” line up. Every kept char remembers its
-//! offset in the document, so reports point at the real text.
+//! offset in the document, so reports point at the real text. Optionally, traditional chars fold
+//! to simplified ones (萬→万), char for char, so offsets stay exact.
 
 use crate::marks::Marks;
 use std::ops::Range;
@@ -72,9 +73,22 @@ fn is_han_numeral(c: char) -> bool {
     matches!(c, '〇' | '\u{3021}'..='\u{3029}' | '\u{3038}'..='\u{303a}')
 }
 
+/// The simplified form of a traditional Chinese char (OpenCC's single-char table), else `c`.
+pub fn to_simplified(c: char) -> char {
+    match crate::t2s_table::T2S.binary_search_by_key(&c, |&(t, _)| t) {
+        Ok(i) => crate::t2s_table::T2S[i].1,
+        Err(_) => c,
+    }
+}
+
 /// Significant chars of `text`, a paragraph that starts at char `char_start` of its document, with
 /// the marks' noise left out and their slots turned into wildcards.
 pub fn normalize(text: &str, char_start: usize, marks: &Marks) -> Normalized {
+    normalize_with(text, char_start, marks, false)
+}
+
+/// [`normalize`], also folding traditional chars to simplified ones when `fold_traditional`.
+pub fn normalize_with(text: &str, char_start: usize, marks: &Marks, fold_traditional: bool) -> Normalized {
     let mut out = Normalized {
         chars: Vec::with_capacity(text.len() / 3 + 1),
         offsets: Vec::with_capacity(text.len() / 3 + 1),
@@ -88,6 +102,7 @@ pub fn normalize(text: &str, char_start: usize, marks: &Marks) -> Normalized {
         }
         while slots.next_if(|r| r.end <= b).is_some() {}
         let folded = if slots.peek().is_some_and(|r| r.start <= b) { Some(WILDCARD) } else { fold(c) };
+        let folded = if fold_traditional { folded.map(to_simplified) } else { folded };
         if let Some(f) = folded {
             out.chars.push(f);
             out.offsets.push((char_start + n) as u32);
@@ -127,5 +142,19 @@ mod tests {
         assert_eq!(n.chars.iter().collect::<String>(), "精神学习");
         assert_eq!(n.offsets, vec![100, 101, 119, 120]);
         assert_eq!(n.doc_range(1..3), 101..120);
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified_char_for_char() {
+        let text = "堅持黨的領導，２０２４年";
+        let marks = MarkTable::builtin().scan(text);
+        let folded = normalize_with(text, 7, &marks, true);
+        assert_eq!(folded.chars.iter().collect::<String>(), "坚持党的领导####年");
+        assert_eq!(folded.offsets, normalize(text, 7, &marks).offsets);
+        assert_eq!(normalize(text, 0, &marks).chars.iter().collect::<String>(), "堅持黨的領導####年");
+        // The table is sorted (binary search) and maps each char to one other char.
+        assert!(crate::t2s_table::T2S.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(to_simplified('萬'), '万');
+        assert_eq!(to_simplified('万'), '万');
     }
 }

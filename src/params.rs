@@ -131,3 +131,27 @@ pub fn boilerplate_min_df(docs: usize) -> u32 {
     let share = (docs as f64 * BOILERPLATE_DOC_SHARE).ceil() as u32;
     share.max(BOILERPLATE_MIN_DOCS)
 }
+
+/// Files larger than this are refused before they are read (`--max-file-mb` changes it). A long
+/// speech is tens of KB as text and a few MB as .docx or PDF; 64 MiB leaves room for PDFs with
+/// images while keeping a batch's memory bounded when a video or disk image carries a
+/// document's extension.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// A .docx whose `word/document.xml` inflates past this is refused: a zip bomb expands a few KB
+/// into gigabytes, while the XML of a 500-page report is about 20 MiB.
+pub const MAX_DOCX_XML_BYTES: u64 = 256 << 20;
+
+/// Paragraphs longer than this many chars are cut (at a sentence end, see
+/// [`crate::ingest::split_paragraphs_limited`]). A paragraph of official writing is rarely over
+/// 1,000 chars; text flattened into one line (a PDF or web page without breaks) can be megabytes,
+/// and alignment time grows with paragraph length times candidate length.
+pub const MAX_PARAGRAPH_CHARS: usize = 3000;
+
+/// How far back from [`MAX_PARAGRAPH_CHARS`] a sentence end is looked for, in chars: far enough to
+/// find one in any real prose, near enough that pieces stay close to the limit.
+pub const PARAGRAPH_CUT_WINDOW: usize = 1000;
+
+/// Seconds LibreOffice may take to convert one .doc/.wps file: a long report converts in a few
+/// seconds; a hung conversion (a damaged file) must not stall a batch.
+pub const SOFFICE_TIMEOUT_SECS: u64 = 120;

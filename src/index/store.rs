@@ -18,7 +18,7 @@ use super::segment::{FileKind, FormatError, IndexFile, Section, Writer};
 use super::{fingerprint_document, Index, Removed};
 use crate::analyze::Analyzer;
 use crate::corpus::{corpus_files, relative_name, CorpusDoc};
-use crate::ingest::{read_document, Document, IngestError};
+use crate::ingest::{read_document_with, Document, IngestError};
 use crate::params::{COMPACT_DELETED_SHARE, COMPACT_MAX_SEGMENTS, SEGMENT_BATCH_BYTES};
 use rayon::prelude::*;
 use std::fs::{self, File, TryLockError};
@@ -420,7 +420,7 @@ fn fingerprint_batch(
             let r = fs::read(&f.path)
                 .map_err(|e| IngestError { path: f.path.clone(), reason: format!("cannot read: {e}") })
                 .and_then(|bytes| {
-                    let doc = read_document(&f.path)?;
+                    let doc = read_document_with(&f.path, &analyzer.limits)?;
                     let meta = FileMeta { size: f.size, mtime_ns: f.mtime_ns, hash: xxh3_64(&bytes) };
                     let cd = CorpusDoc { name: f.name.clone(), doc };
                     let prints = fingerprint_document(analyzer, &cd);

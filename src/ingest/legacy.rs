@@ -1,0 +1,99 @@
+//! Old binary Word (.doc) and Kingsoft WPS (.wps) files: LibreOffice converts them to .docx in a
+//! temporary folder, which is then read like any .docx. No Rust crate reads these formats well
+//! enough for Chinese text (pieces tables, GBK runs, fields), and LibreOffice does.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::docx::docx_text_limited;
+use super::Limits;
+use crate::params::SOFFICE_TIMEOUT_SECS;
+
+/// The LibreOffice program: `$CHACHONG_SOFFICE` when set, else `soffice` or `libreoffice` on PATH.
+fn soffice() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CHACHONG_SOFFICE") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["soffice", "libreoffice"].map(|n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Whether LibreOffice can be found, so callers (and tests) can say what they skip.
+pub fn soffice_available() -> bool {
+    soffice().is_some()
+}
+
+const INSTALL_HINT: &str = "needs LibreOffice to convert it: install it (Debian/Ubuntu: \
+     apt-get install libreoffice-writer-nogui; Windows/macOS: libreoffice.org) or set CHACHONG_SOFFICE \
+     to the soffice program, or save the file as .docx in Word or WPS";
+
+/// A temporary folder removed on drop, unique per process and call, so parallel conversions
+/// neither share files nor a LibreOffice profile (which LibreOffice locks).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<TempDir> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("chachong-soffice-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Best effort: a leftover temp folder is harmless and the OS cleans it eventually.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The text of a .doc or .wps file, converted by LibreOffice to .docx, under `limits`.
+pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
+    let program = soffice().ok_or_else(|| INSTALL_HINT.to_string())?;
+    let tmp = TempDir::new().map_err(|e| format!("cannot make a temporary folder for LibreOffice: {e}"))?;
+    let profile = tmp.0.join("profile");
+    let out = tmp.0.join("out");
+    // LibreOffice names the output after the input's stem; a copy with a plain name avoids
+    // trouble with odd characters and keeps the original untouched.
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let input = tmp.0.join(format!("input.{ext}"));
+    std::fs::copy(path, &input).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut child = Command::new(&program)
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
+        .arg(&out)
+        .arg(&input)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start LibreOffice ({}): {e}; {INSTALL_HINT}", program.display()))?;
+    let deadline = Instant::now() + Duration::from_secs(SOFFICE_TIMEOUT_SECS);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Ok(None) => {
+                // Best effort: the child may have ended just now.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("LibreOffice took over {SOFFICE_TIMEOUT_SECS} s to convert it; stopped"));
+            }
+            Err(e) => return Err(format!("cannot wait for LibreOffice: {e}")),
+        }
+    };
+    let docx = out.join("input.docx");
+    if !status.success() || !docx.is_file() {
+        return Err(format!(
+            "LibreOffice could not convert it to .docx (damaged, password-protected, or not a {} file)",
+            if ext == "wps" { "WPS" } else { "Word" }
+        ));
+    }
+    let bytes = std::fs::read(&docx).map_err(|e| format!("cannot read LibreOffice's .docx: {e}"))?;
+    docx_text_limited(&bytes, limits.max_docx_xml_bytes)
+}
