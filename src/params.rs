@@ -69,8 +69,12 @@ pub const DEFAULT_COPY_SCORE: f64 = 0.5;
 
 /// A shingle is 套话 evidence when it occurs in at least this many corpus documents …
 pub const BOILERPLATE_MIN_DOCS: u32 = 3;
-/// … or in at least this share of them, whichever is larger, so the threshold grows with the corpus.
+/// … or in at least this share of them, whichever is larger, so the threshold grows with the corpus …
 pub const BOILERPLATE_DOC_SHARE: f64 = 0.01;
+/// … but never above this many: in a corpus of thousands of reports, a phrase that five of them
+/// use independently (a campaign's name, the closing formula of a government work report) is a
+/// formula of the genre, not one document's wording.
+pub const BOILERPLATE_MAX_DOCS: u32 = 5;
 
 /// A run is boilerplate when at least this share of its chars is covered by 套话 shingles.
 pub const BOILERPLATE_RUN_SHARE: f64 = 0.5;
@@ -129,7 +133,7 @@ impl Default for Settings {
 /// Document frequency at or above which a shingle counts as 套话 in a corpus of `docs` documents.
 pub fn boilerplate_min_df(docs: usize) -> u32 {
     let share = (docs as f64 * BOILERPLATE_DOC_SHARE).ceil() as u32;
-    share.max(BOILERPLATE_MIN_DOCS)
+    share.clamp(BOILERPLATE_MIN_DOCS, BOILERPLATE_MAX_DOCS)
 }
 
 /// Files larger than this are refused before they are read (`--max-file-mb` changes it). A long
@@ -155,3 +159,14 @@ pub const PARAGRAPH_CUT_WINDOW: usize = 1000;
 /// Seconds LibreOffice may take to convert one .doc/.wps file: a long report converts in a few
 /// seconds; a hung conversion (a damaged file) must not stall a batch.
 pub const SOFFICE_TIMEOUT_SECS: u64 = 120;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_boilerplate_threshold_grows_with_the_corpus_up_to_its_cap() {
+        let got: Vec<u32> = [1, 60, 300, 301, 450, 2719, 100_000].map(boilerplate_min_df).to_vec();
+        assert_eq!(got, vec![3, 3, 3, 4, 5, 5, 5]);
+    }
+}
