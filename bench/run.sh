@@ -4,7 +4,7 @@
 # `/usr/bin/time -v` (wall time, peak RSS), all scored by the peers' own scorer.
 #
 #   bench/run.sh [--sizes "1 10 50"] [--peers "simhash datasketch gaoya dolma dolma:--mode,ngram"]
-#                [--timeout SECS] [--work DIR] [--bin PATH] [--no-setup]
+#                [--timeout SECS] [--work DIR] [--results DIR] [--bin PATH] [--no-setup]
 #
 #   --sizes     corpus sizes in MB (default "1 10 50"; must be sizes make_bench.py built)
 #   --peers     peers to run; "peer:a,b" passes "a b" to ../shared/peers/PEER/run.sh (as run_bench.sh does)
@@ -12,6 +12,7 @@
 #               env BENCH_TIMEOUT works too)
 #   --work      where the generated corpora, drafts, truth.csv and chachong's indexes go
 #               (default /tmp/chachong-peers-bench; built by make_bench.py if absent, never committed)
+#   --results   where results.tsv, raw/ and RESULTS.md go (default bench/results, gitignored)
 #   --bin       time this chachong binary instead of building the repository's (cargo build --release)
 #   --no-setup  do not run ../shared/peers/setup.sh for peers that are not installed; skip them
 #
@@ -37,6 +38,7 @@ peers="simhash datasketch gaoya dolma dolma:--mode,ngram"
 tmo=${BENCH_TIMEOUT:-1800}
 work=/tmp/chachong-peers-bench
 bin=""
+res=$repo/bench/results
 setup=1
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
     --peers) peers=${2?--peers needs a value}; shift 2 ;;
     --timeout) tmo=${2:?--timeout needs a value}; shift 2 ;;
     --work) work=${2:?--work needs a value}; shift 2 ;;
+    --results) res=${2:?--results needs a value}; shift 2 ;;
     --bin) bin=${2:?--bin needs a value}; shift 2 ;;
     --no-setup) setup=0; shift ;;
     -h|--help) usage ;;
@@ -75,8 +78,7 @@ done
 command -v timeout >/dev/null || { echo "bench/run.sh: needs 'timeout' (coreutils)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "bench/run.sh: needs python3" >&2; exit 2; }
 
-res=$repo/bench/results
-mkdir -p "$res"
+mkdir -p "$res" && res=$(cd "$res" && pwd) || { echo "bench/run.sh: cannot create the results folder $res" >&2; exit 2; }
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 say "load average at start: $load_start"
@@ -124,8 +126,8 @@ for p in $names; do
   peer_ok "$p" || missing="$missing $p"
 done
 if [ -n "$missing" ] && [ $setup = 1 ]; then
-  say "installing peers:$missing ($peerdir/setup.sh, log in bench/results/setup.log)"
-  "$peerdir/setup.sh" $missing > "$res/setup.log" 2>&1 || say "setup.sh failed (see bench/results/setup.log); going on with what installed"
+  say "installing peers:$missing ($peerdir/setup.sh, log in $res/setup.log)"
+  "$peerdir/setup.sh" $missing > "$res/setup.log" 2>&1 || say "setup.sh failed (see $res/setup.log); going on with what installed"
 fi
 installed=""
 for p in $names; do
@@ -161,7 +163,7 @@ timed() { # tool args size bytes phase outdir -- command...
       status="FAILED no paragraphs.csv"
     fi
   fi
-  [ "$status" = ok ] || say "$tool $size MB $phase: $status (log: ${out#"$repo"/}/log.txt)"
+  [ "$status" = ok ] || say "$tool $size MB $phase: $status (log: $out/log.txt)"
   row "$tool" "$args" "$size" "$bytes" "$phase" "$status" "$wall" "$rss" "$load" "$tim" "$acc"
   [ "$status" = ok ]
 }
@@ -227,4 +229,4 @@ EOF
 python3 "$repo/bench/table.py" "$tsv" "$res/meta.tsv" > "$res/RESULTS.md" \
   || { echo "bench/run.sh: bench/table.py failed; the raw figures are in $tsv" >&2; exit 1; }
 cat "$res/RESULTS.md"
-say "written bench/results/RESULTS.md (raw: bench/results/results.tsv, bench/results/raw/)"
+say "written $res/RESULTS.md (raw: $res/results.tsv, $res/raw/)"

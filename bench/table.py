@@ -30,9 +30,9 @@ def secs(x):
     return f"{x:.2f}" if x < 10 else f"{x:.1f}"
 
 
-def ratio(a, b):
+def ratio(a, b, why=""):
     if a is None or b is None or b == 0:
-        return "—"
+        return why if why and why != "ok" else "—"
     r = a / b
     if r >= 10:
         return f"{r:.0f}×"
@@ -152,7 +152,8 @@ def main():
           f"| {rss_cell(idx, idx.rss)} | {check_cell} | {rss_cell(chk, check_rss)} | {one_cell} "
           f"| {found('copy')} | {found('edited')} | {found('partial')} | {fp} |")
         figures[(label, size)] = dict(index=idx.wall, index_rss=idx.rss, check=check_s, check_rss=check_rss,
-                                      one=one.wall, one_rss=one.rss)
+                                      one=one.wall, one_rss=one.rss, index_st=idx.status(), check_st=chk.status(),
+                                      one_st=one.status())
     p()
     p("Corpus sizes: " + ", ".join(f"{s} MB = {int(nbytes[s] or 0):,} bytes" for s in sizes) + ". "
       "MB/s = corpus bytes / 10⁶ / index wall s. 20 drafts, 260 labelled paragraphs: 80 verbatim, 60 edited, "
@@ -185,9 +186,10 @@ def main():
                 q = figures.get((t, s))
                 if not q:
                     continue
-                p(f"| {s} MB | {t} | {ratio(c['index'], q['index'])} | {ratio(c['index_rss'], q['index_rss'])} "
-                  f"| {ratio(c['check'], q['check'])} | {ratio(c['check_rss'], q['check_rss'])} "
-                  f"| {ratio(c['one'], q['one'])} | {ratio(c['one_rss'], q['one_rss'])} |")
+                ix, ck, on = q["index_st"], q["check_st"], q["one_st"]
+                p(f"| {s} MB | {t} | {ratio(c['index'], q['index'], ix)} | {ratio(c['index_rss'], q['index_rss'], ix)} "
+                  f"| {ratio(c['check'], q['check'], ck)} | {ratio(c['check_rss'], q['check_rss'], ck)} "
+                  f"| {ratio(c['one'], q['one'], on)} | {ratio(c['one_rss'], q['one_rss'], on)} |")
         p()
         p("“check 20 drafts” compares chachong's whole `check` process with the peer's in-process "
           "`check_drafts` timer (see above), which favours the peer.")
