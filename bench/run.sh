@@ -22,7 +22,7 @@
 # time -v output), bench/results/RESULTS.md (the tables, via bench/table.py) and prints RESULTS.md.
 #
 # Per corpus size: the page cache is warmed with the corpus, then
-#   chachong  index     `chachong index` into a fresh index (WORK/index_<N>mb)
+#   chachong  index     `chachong index` into a fresh index (WORK/index_<N>mb.PID, removed after)
 #   chachong  check     `chachong check --index` of the 20 drafts against that index
 #   chachong  noindex   `chachong check --no-index` of the 20 drafts (index + check in one process)
 #   PEER      index     PEER/run.sh with no drafts (reads the corpus, builds its in-memory index)
@@ -176,7 +176,7 @@ for size in $sizes; do
   find "$corpus" -type f -exec cat {} + > /dev/null
 
   # chachong: index (fresh), check against it, and check --no-index
-  idx=$work/index_${size}mb
+  idx=$work/index_${size}mb.$$   # per process, so two runs do not share it
   rm -rf "$idx"
   out=$res/raw/chachong_${size}mb_index; mkdir -p "$out"
   if timed chachong "" "$size" "$bytes" index "$out" -- "$bin" index --corpus "$corpus" --index "$idx"; then
