@@ -81,6 +81,11 @@ command -v python3 >/dev/null || { echo "bench/run.sh: needs python3" >&2; exit 
 mkdir -p "$res" && res=$(cd "$res" && pwd) || { echo "bench/run.sh: cannot create the results folder $res" >&2; exit 2; }
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
+# the commit measured: HEAD when the run starts, and the last commit that changed chachong itself
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$repo" status --porcelain --untracked-files=no -- src Cargo.toml Cargo.lock 2>/dev/null)" ] \
+  && commit="$commit (with uncommitted changes to src/ or Cargo.*)"
+src_commit=$(git -C "$repo" log -1 --format=%h -- src Cargo.toml Cargo.lock 2>/dev/null || echo unknown)
 say "load average at start: $load_start"
 
 # --- chachong -----------------------------------------------------------------------------------
@@ -210,15 +215,13 @@ done
 # --- the table ----------------------------------------------------------------------------------
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 say "load average at end: $load_end"
-commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -n "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ] && commit="$commit (with uncommitted changes)"
 model=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 mem=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
 cat > "$res/meta.tsv" <<EOF
 started	$started
 finished	$(date -u '+%Y-%m-%d %H:%M UTC')
 machine	${model:-unknown CPU}, $(nproc) cores, $mem RAM, $(uname -sr)
-commit	$commit
+commit	$commit (chachong's source last changed in $src_commit)
 chachong	$bin ($("$bin" --version 2>/dev/null))
 load_start	$load_start
 load_end	$load_end
