@@ -4,13 +4,17 @@
 //!
 //! Prints MB/s (UTF-8 bytes of document text per second) for: reading the files; raw
 //! `Jieba::cut(hmm = false)` over every paragraph (the bound); the fingerprint stages (marks,
-//! normalize, tokenize, shingle, fingerprint) over every paragraph; and the index build. Each
-//! timed pass runs on rayon's pool over documents, as `chachong check` does. Best of `RUNS`.
+//! normalize, tokenize, shingle, fingerprint) over every paragraph; the index build, in memory and
+//! as a stored segment; checking every 50th document as a draft (query, align, classify); and
+//! jieba's dictionary load. Each timed pass runs on rayon's pool over documents, as `chachong
+//! check` does. Best of `RUNS`.
 
 use chachong::analyze::Analyzer;
-use chachong::corpus::{corpus_files, read_corpus, CorpusDoc};
+use chachong::check::Checker;
+use chachong::corpus::{corpus_files, read_corpus, Corpus, CorpusDoc};
 use chachong::index::build::{segment_words, FileMeta, SegmentDoc, StoredText};
 use chachong::index::{fingerprint_document, DocPrints, Index};
+use chachong::params::Settings;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -55,7 +59,7 @@ fn main() {
         mb,
         rayon::current_num_threads()
     );
-    let analyzer = Analyzer::new();
+    let (load_s, analyzer) = best_of(Analyzer::new);
     let (jieba_s, words) = best_of(|| {
         docs.par_iter()
             .map(|d| {
@@ -96,6 +100,19 @@ fn main() {
         let seg: Vec<SegmentDoc> = docs.iter().zip(&prints).map(|(d, p)| segment_doc(d, p, true)).collect();
         segment_words(&seg)
     });
+    // Query + align + classify: every 50th corpus document checked as a draft against the corpus.
+    let corpus = match Corpus::load(&root, &analyzer, &|_| {}, &|_| {}) {
+        Ok((c, _)) => c,
+        Err(e) => {
+            eprintln!("throughput: {e}");
+            std::process::exit(2);
+        }
+    };
+    let checker = Checker { analyzer: &analyzer, corpus: &corpus, settings: Settings::default() };
+    let sample: Vec<&CorpusDoc> = docs.iter().step_by(50).collect();
+    let sample_mb = sample.iter().map(|d| d.doc.text.len()).sum::<usize>() as f64 / 1e6;
+    let (check_s, _) =
+        best_of(|| sample.par_iter().map(|d| checker.check(&d.name, &d.doc).paragraphs.len()).sum::<usize>());
     let row = |what: &str, s: f64| println!("{what:<44} {s:>7.2} s {:>8.1} MB/s", mb / s);
     row("read + decode + split paragraphs", read_s);
     row(&format!("raw jieba cut, hmm=false ({words} words)"), jieba_s);
@@ -105,6 +122,13 @@ fn main() {
     row(&format!("index build ({} paragraphs)", index.paragraphs()), index_s);
     row("fingerprint + index build", fp_s + index_s);
     row(&format!("stored segment, texts deflated ({:.1} MB)", segment.len() as f64 * 8.0 / 1e6), stored_s);
+    println!(
+        "{:<44} {check_s:>7.2} s {:>8.1} MB/s ({} drafts, {sample_mb:.1} MB)",
+        "check: analyze + query + align + classify",
+        sample_mb / check_s,
+        sample.len()
+    );
+    println!("{:<44} {load_s:>7.2} s (once per process)", "jieba dictionary load (Analyzer::new)");
     println!("fingerprinting runs at {:.0} % of raw segmentation throughput", 100.0 * jieba_s / fp_s);
 }
 
