@@ -70,6 +70,7 @@ struct InputArgs {
 }
 
 fn main() -> ExitCode {
+    chachong::ingest::quiet_dependency_panics();
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => run_check(args),

@@ -108,6 +108,23 @@ pub fn is_supported(path: &Path) -> bool {
     Format::of(path).is_ok()
 }
 
+/// Installs a panic hook that stays silent for panics raised inside dependencies (crates from a
+/// registry or git), and hands every other panic to the hook installed before. The PDF, zip and
+/// HTML parsers panic on some damaged files; the readers here catch those panics and report the
+/// file as damaged, so the default message would only be noise on stderr, while a panic in
+/// chachong's own code is still reported (and, under a fuzzer, still a crash).
+pub fn quiet_dependency_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_dependency = info
+            .location()
+            .is_some_and(|l| l.file().contains("/registry/src/") || l.file().contains("/git/checkouts/"));
+        if !in_dependency {
+            previous(info);
+        }
+    }));
+}
+
 /// [`read_document_with`] under the default [`Limits`].
 pub fn read_document(path: &Path) -> Result<Document, IngestError> {
     read_document_with(path, &Limits::default())
