@@ -162,9 +162,6 @@ pub fn document_from_bytes_with(path: &Path, bytes: &[u8], limits: &Limits) -> R
     let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
     let format = Format::of(path).map_err(fail)?;
     check_size(bytes.len() as u64, limits).map_err(fail)?;
-    if format == Format::Legacy {
-        return Err(fail("a .doc/.wps file is converted from disk: use read_document".into()));
-    }
     let text = decode(format, bytes, limits).map_err(fail)?;
     Ok(document_from_text(path, text, limits))
 }
@@ -175,7 +172,8 @@ fn decode(format: Format, bytes: &[u8], limits: &Limits) -> Result<String, Strin
         Format::Docx => docx::docx_text_limited(bytes, limits.max_docx_xml_bytes),
         Format::Html => html_text(bytes),
         Format::Pdf => pdf_text(bytes),
-        Format::Legacy => Err("a .doc/.wps file needs conversion from disk".into()),
+        // LibreOffice converts files, not bytes; read_document_with handles these.
+        Format::Legacy => Err("a .doc/.wps file is converted from disk: use read_document".into()),
     }
 }
 
