@@ -139,6 +139,7 @@ enum ColorWhen {
 }
 
 fn main() -> ExitCode {
+    chachong::ingest::quiet_dependency_panics();
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => run_check(args),
