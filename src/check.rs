@@ -232,7 +232,7 @@ impl Checker<'_> {
             spans,
             copied_by_doc: v.copied_by_doc,
             boilerplate_chars: v.boilerplate_chars,
-            observed: keep.then(|| Observed { analyzed: a, evidence, matches, candidates: aligned }),
+            observed: keep.then_some(Observed { analyzed: a, evidence, matches, candidates: aligned }),
         }
     }
 

@@ -165,17 +165,6 @@ pub const PARAGRAPH_CUT_WINDOW: usize = 1000;
 /// seconds; a hung conversion (a damaged file) must not stall a batch.
 pub const SOFFICE_TIMEOUT_SECS: u64 = 120;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_boilerplate_threshold_grows_with_the_corpus_up_to_its_cap() {
-        let got: Vec<u32> = [1, 60, 300, 301, 450, 2719, 100_000].map(boilerplate_min_df).to_vec();
-        assert_eq!(got, vec![3, 3, 3, 4, 5, 5, 5]);
-    }
-}
-
 /// Lines at the top of a document searched for its date (title, dateline, salutation): a report's
 /// `——2024年3月5日在…` line comes within the first few.
 pub const DATE_LINES: usize = 6;
@@ -194,3 +183,14 @@ pub const CLUSTER_EXCERPT_CHARS: usize = 80;
 /// phrase shared by two reports makes a paragraph `partial` but is no evidence that one document
 /// was copied from the other.
 pub const PAIR_MIN_RUNS: usize = 2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_boilerplate_threshold_grows_with_the_corpus_up_to_its_cap() {
+        let got: Vec<u32> = [1, 60, 300, 301, 450, 2719, 100_000].map(boilerplate_min_df).to_vec();
+        assert_eq!(got, vec![3, 3, 3, 4, 5, 5, 5]);
+    }
+}
