@@ -1,14 +1,16 @@
 //! `chachong check`: a draft against a corpus, paragraph by paragraph.
 
 use crate::align::align;
-use crate::analyze::Analyzer;
+use crate::analyze::{AnalyzedParagraph, Analyzer};
 use crate::classify::{classify, Evidence, Match, SpanDecision};
 pub use crate::corpus::Corpus;
 use crate::fingerprint::hamming;
 use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::Normalized;
-use crate::params::{support_run, Settings, EXCERPT_CHARS, MATCHED_TEXT_CHARS};
+use crate::params::{
+    boilerplate_min_df, support_run, Settings, DEFAULT_MIN_RUN, EXCERPT_CHARS, MATCHED_TEXT_CHARS,
+};
 use crate::report::{DocumentRow, DraftReport, ParagraphRow, SourceShare, SpanRow};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -20,6 +22,29 @@ struct CheckedParagraph {
     spans: Vec<SpanRow>,
     copied_by_doc: Vec<(u32, usize)>,
     boilerplate_chars: usize,
+    /// What the observer of [`Checker::check_observed`] is shown, kept (only when there is one)
+    /// until the paragraphs are summed in order.
+    observed: Option<Observed>,
+}
+
+/// The evidence and runs of one paragraph, owned: see [`Observation`].
+struct Observed {
+    analyzed: AnalyzedParagraph,
+    evidence: Evidence,
+    matches: Vec<Match>,
+    candidates: usize,
+}
+
+/// What [`Checker::check_observed`] shows of one draft paragraph.
+pub struct Observation<'a> {
+    /// Paragraph number in the draft, 0-based.
+    pub para: usize,
+    pub analyzed: &'a AnalyzedParagraph,
+    pub evidence: &'a Evidence,
+    /// Every run aligned with a candidate source paragraph, before classification.
+    pub matches: &'a [Match],
+    /// Candidate source paragraphs aligned: the work the paragraph cost.
+    pub candidates: usize,
 }
 
 /// Checks drafts against a corpus.
@@ -39,11 +64,39 @@ impl Checker<'_> {
     /// Checks a document already read. Paragraphs are checked in parallel: a long draft is
     /// answered in half the time on two cores.
     pub fn check(&self, name: &str, doc: &Document) -> DraftReport {
+        self.check_with(name, doc, None, None)
+    }
+
+    /// Checks a document already read, as if corpus document `exclude` were not in the corpus (an
+    /// audit checks each corpus document against the others: the verdicts are those of a check
+    /// against the corpus without it). `observe` sees each paragraph's evidence and runs, in
+    /// paragraph order, which an audit needs beyond the verdict: every source a paragraph shares
+    /// text with, not just the best.
+    pub fn check_observed(
+        &self,
+        name: &str,
+        doc: &Document,
+        exclude: Option<u32>,
+        observe: &mut dyn FnMut(Observation<'_>),
+    ) -> DraftReport {
+        self.check_with(name, doc, exclude, Some(observe))
+    }
+
+    /// [`Checker::check`] and [`Checker::check_observed`]: paragraphs are checked in parallel,
+    /// then observed and summed in order.
+    fn check_with(
+        &self,
+        name: &str,
+        doc: &Document,
+        exclude: Option<u32>,
+        mut observe: Option<&mut dyn FnMut(Observation<'_>)>,
+    ) -> DraftReport {
+        let keep = observe.is_some();
         let checked: Vec<CheckedParagraph> = doc
             .paragraphs
             .par_iter()
             .enumerate()
-            .map_init(String::new, |buf, (n, para)| self.check_paragraph(doc, n, para, buf))
+            .map_init(String::new, |buf, (n, para)| self.check_paragraph(doc, n, para, exclude, keep, buf))
             .collect();
         let mut paragraphs = Vec::with_capacity(checked.len());
         let mut spans = Vec::new();
@@ -52,7 +105,16 @@ impl Checker<'_> {
         let mut copied_chars = 0;
         let mut boilerplate_chars = 0;
         let mut flags: Vec<Flag> = Vec::new();
-        for c in checked {
+        for (n, c) in checked.into_iter().enumerate() {
+            if let (Some(observe), Some(o)) = (observe.as_mut(), &c.observed) {
+                observe(Observation {
+                    para: n,
+                    analyzed: &o.analyzed,
+                    evidence: &o.evidence,
+                    matches: &o.matches,
+                    candidates: o.candidates,
+                });
+            }
             for &(d, chars) in &c.copied_by_doc {
                 *copied_by_doc.entry(d).or_default() += chars;
                 copied_chars += chars;
@@ -92,12 +154,15 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks paragraph `n` of a draft: candidates from the index, alignment, verdict.
+    /// Checks paragraph `n` of a draft: candidates from the index, alignment, verdict. Corpus
+    /// document `exclude` is left out; `keep` keeps the evidence and runs for an observer.
     fn check_paragraph(
         &self,
         doc: &Document,
         n: usize,
         para: &Paragraph,
+        exclude: Option<u32>,
+        keep: bool,
         buf: &mut String,
     ) -> CheckedParagraph {
         let index = &self.corpus.index;
@@ -105,9 +170,22 @@ impl Checker<'_> {
         let mut sources: HashMap<u32, Normalized> = HashMap::new();
         let a = self.analyzer.analyze(doc, para, buf);
         let len = a.norm.len();
-        let evidence = Evidence::gather(&a.norm, &a.shingles, index, &self.analyzer.lexicon, min_run);
+        // Without the excluded document, every shingle of it is in one document fewer.
+        let (own, bp_df) = match exclude {
+            Some(_) => (1, boilerplate_min_df(index.docs.saturating_sub(1))),
+            None => (0, index.boilerplate_df),
+        };
+        let dfs: Vec<u32> = a.shingles.iter().map(|s| index.df(s.hash).saturating_sub(own)).collect();
+        let evidence = Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run);
+        // A paragraph shorter than the shortest run any verdict counts cannot be matched.
+        let candidates = if len < min_run.min(DEFAULT_MIN_RUN) {
+            Vec::new()
+        } else {
+            index.candidates_except(&a.shingles, a.print.simhash, exclude)
+        };
+        let aligned = candidates.len();
         let mut matches = Vec::new();
-        for global in index.candidates(&a.shingles, a.print.simhash) {
+        for global in candidates {
             let source = index.locate(global);
             let src = sources.entry(global).or_insert_with(|| {
                 let d = &self.corpus.doc(source.doc).doc;
@@ -145,7 +223,7 @@ impl Checker<'_> {
             source_para: v.source.map(|s| s.para as usize + 1),
             simhash_distance: v.source.map(|s| hamming(a.print.simhash, index.simhash(index.global(s)))),
             matched_chars: v.matched_chars,
-            flags: a.marks.flags,
+            flags: a.marks.flags.clone(),
             excerpt: text.chars().take(EXCERPT_CHARS).collect(),
             matched_text,
         };
@@ -154,6 +232,7 @@ impl Checker<'_> {
             spans,
             copied_by_doc: v.copied_by_doc,
             boilerplate_chars: v.boilerplate_chars,
+            observed: keep.then_some(Observed { analyzed: a, evidence, matches, candidates: aligned }),
         }
     }
 

@@ -6,7 +6,7 @@
 //! corpus documents is formula that any writer of the genre produces, not a copy of one source.
 
 use crate::align::Run;
-use crate::index::{Index, ParaRef};
+use crate::index::ParaRef;
 use crate::normalize::{Normalized, WILDCARD};
 use crate::params::{
     Settings, BOILERPLATE_MATCHED_SHARE, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN,
@@ -102,17 +102,18 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// Looks up the document frequency of each shingle of a paragraph of `len` significant chars.
+    /// The evidence on a paragraph from the document frequency of each of its shingles (an audit
+    /// passes them without the checked document's own contribution).
     /// Phrases of the 套话 lexicon count as 套话 wherever they occur.
     pub fn gather(
         norm: &Normalized,
         shingles: &[Shingle],
-        index: &Index,
+        dfs: &[u32],
+        bp_df: u32,
         lexicon: &Lexicon,
         min_run: usize,
     ) -> Evidence {
-        let dfs: Vec<u32> = shingles.iter().map(|s| index.df(s.hash)).collect();
-        let mut ev = Evidence::from_dfs(&norm.chars, shingles, &dfs, index.boilerplate_df, min_run);
+        let mut ev = Evidence::from_dfs(&norm.chars, shingles, dfs, bp_df, min_run);
         let mut formula = vec![false; norm.len()];
         lexicon.cover(&norm.chars, &mut formula);
         for (i, _) in formula.iter().enumerate().filter(|(_, &f)| f) {
@@ -123,7 +124,7 @@ impl Evidence {
         ev
     }
 
-    /// As [`Evidence::gather`], from document frequencies already looked up.
+    /// As [`Evidence::gather`], without the 套话 lexicon.
     pub fn from_dfs(
         chars: &[char],
         shingles: &[Shingle],
@@ -201,20 +202,7 @@ fn count_new(bits: &[bool], r: &Range<usize>) -> usize {
 /// Decides a paragraph of `len` significant chars from its runs with corpus paragraphs.
 pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &Settings) -> ParagraphVerdict {
     let min_run = settings.min_run.max(1);
-    let support = crate::params::support_run(min_run);
-    let (bp_runs, copy_runs): (Vec<&Match>, Vec<&Match>) =
-        matches.iter().partition(|m| evidence.run_is_boilerplate(&m.run, min_run));
-
-    // A pair of paragraphs counts when one run reaches min_run; then its shorter runs support it.
-    let mut accepted: Vec<&Match> = copy_runs
-        .iter()
-        .copied()
-        .filter(|m| {
-            is_primary(&m.run, min_run)
-                || (m.run.matched >= support
-                    && copy_runs.iter().any(|o| o.source == m.source && is_primary(&o.run, min_run)))
-        })
-        .collect();
+    let (mut accepted, bp_runs) = accepted(evidence, matches, min_run);
     accepted.sort_by(|a, b| b.run.matched.cmp(&a.run.matched).then(a.source.cmp(&b.source)));
 
     // Coverage per source document.
@@ -354,9 +342,32 @@ pub fn classify(len: usize, evidence: &Evidence, matches: &[Match], settings: &S
     }
 }
 
+/// Splits a paragraph's runs into those that count as copying and the 套话 runs. A pair of
+/// paragraphs counts when one run reaches `min_run`; then its shorter runs support it. Runs that
+/// are neither are chance echoes and fall in neither list.
+pub fn accepted<'m>(
+    evidence: &Evidence,
+    matches: &'m [Match],
+    min_run: usize,
+) -> (Vec<&'m Match>, Vec<&'m Match>) {
+    let support = crate::params::support_run(min_run);
+    let (bp_runs, copy_runs): (Vec<&Match>, Vec<&Match>) =
+        matches.iter().partition(|m| evidence.run_is_boilerplate(&m.run, min_run));
+    let copies = copy_runs
+        .iter()
+        .copied()
+        .filter(|m| {
+            is_primary(&m.run, min_run)
+                || (m.run.matched >= support
+                    && copy_runs.iter().any(|o| o.source == m.source && is_primary(&o.run, min_run)))
+        })
+        .collect();
+    (copies, bp_runs)
+}
+
 /// A run that is evidence on its own: an exact match of `min_run` chars (the 13-char rule), or a
 /// fuzzy run twice as long, which a paraphrase leaves and a chance echo of common words does not.
-fn is_primary(run: &Run, min_run: usize) -> bool {
+pub fn is_primary(run: &Run, min_run: usize) -> bool {
     run.longest >= min_run || run.matched >= FUZZY_RUN_FACTOR * min_run
 }
 

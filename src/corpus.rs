@@ -97,13 +97,36 @@ impl Corpus {
         tick: &(dyn Fn(u64) + Sync),
         files_found: &(dyn Fn(u64) + Sync),
     ) -> Result<(Corpus, Vec<IngestError>), String> {
-        let files = corpus_files(root)?;
+        Corpus::load_roots(&[root], analyzer, tick, files_found)
+    }
+
+    /// As [`Corpus::load`], for several folders read as one corpus: documents of the first are
+    /// named relative to it, those of the others (an audit's reference corpus) by their path as
+    /// given, so the two never share a name.
+    pub fn load_roots(
+        roots: &[&Path],
+        analyzer: &Analyzer,
+        tick: &(dyn Fn(u64) + Sync),
+        files_found: &(dyn Fn(u64) + Sync),
+    ) -> Result<(Corpus, Vec<IngestError>), String> {
+        let mut files = Vec::new();
+        for (i, root) in roots.iter().enumerate() {
+            for path in corpus_files(root)? {
+                let name = if i == 0 {
+                    relative_name(root, &path)
+                } else {
+                    path.to_string_lossy().replace('\\', "/")
+                };
+                files.push((path, name));
+            }
+        }
+        let root = roots.first().copied().unwrap_or(Path::new(""));
         files_found(files.len() as u64);
         let results: Vec<Result<(CorpusDoc, SegmentDoc), IngestError>> = files
-            .par_iter()
-            .map(|path| {
-                let doc = read_document_with(path, &analyzer.limits).map(|doc| {
-                    let doc = CorpusDoc { name: relative_name(root, path), doc };
+            .into_par_iter()
+            .map(|(path, name)| {
+                let doc = read_document_with(&path, &analyzer.limits).map(|doc| {
+                    let doc = CorpusDoc { name, doc };
                     let prints = fingerprint_document(analyzer, &doc);
                     let seg =
                         SegmentDoc { name: doc.name.clone(), meta: Default::default(), prints, stored: None };

@@ -14,6 +14,7 @@
 pub mod align;
 pub mod analyze;
 pub mod atomic;
+pub mod audit;
 pub mod check;
 pub mod classify;
 pub mod corpus;

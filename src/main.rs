@@ -1,6 +1,7 @@
 //! The `chachong` command line: parses arguments and calls the library.
 
 use chachong::analyze::{Analyzer, Loading};
+use chachong::audit::{audit, summary as audit_summary, write_audit};
 use chachong::check::{check_files, Checker, Corpus};
 use chachong::index::store::{self, Progress, StoreError, UpdateOptions, UpdateReport};
 use chachong::params::Settings;
@@ -9,7 +10,8 @@ use chachong::review::{self, terminal};
 use chachong::walk::{expand_inputs, Filter};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -33,6 +35,31 @@ enum Command {
     /// Show a report's findings: each flagged paragraph beside its source, in the terminal or as
     /// one HTML file.
     Review(ReviewArgs),
+    /// Check every document of a corpus against all the others: reports, pairs.csv, clusters.csv.
+    Audit(AuditArgs),
+}
+
+#[derive(clap::Args)]
+struct AuditArgs {
+    /// Corpus folder to audit, searched recursively for documents.
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
+    /// A reference corpus: its documents are sources for the audited ones but are not audited.
+    #[arg(long, value_name = "DIR")]
+    against: Option<PathBuf>,
+    /// Folder for paragraphs.csv, spans.csv, documents.csv, pairs.csv, clusters.csv and
+    /// cluster_members.csv.
+    #[arg(long, default_value = "reports")]
+    out: PathBuf,
+    /// Write the CSVs without the UTF-8 byte-order mark (Excel and WPS need it to show Chinese).
+    #[arg(long)]
+    no_bom: bool,
+    /// Matched significant chars needed for `partial`.
+    #[arg(long, default_value_t = chachong::params::DEFAULT_MIN_RUN, value_parser = clap::value_parser!(usize))]
+    min_run: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
 }
 
 #[derive(clap::Args)]
@@ -145,17 +172,18 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Index(args) => run_index(args),
         Command::Review(args) => run_review(args),
+        Command::Audit(args) => run_audit(args),
     }
 }
 
-/// A progress bar on stderr, hidden when stderr is not a terminal.
-fn progress_bar(message: String) -> ProgressBar {
+/// A progress bar on stderr, hidden when stderr is not a terminal; `unit` names what it counts.
+fn progress_bar(message: String, unit: &str) -> ProgressBar {
     let bar = ProgressBar::hidden();
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     }
     bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} files ({eta})")
+        ProgressStyle::with_template(&format!("{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{eta}})"))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
@@ -170,7 +198,7 @@ fn update_index(
     analyzer: &Loading,
     opts: UpdateOptions,
 ) -> Result<(Corpus, UpdateReport), StoreError> {
-    let bar = progress_bar(format!("indexing {}", corpus.display()));
+    let bar = progress_bar(format!("indexing {}", corpus.display()), "files");
     let progress = Progress {
         files_found: &|n| bar.set_length(n),
         tick: &|n| bar.inc(n),
@@ -278,7 +306,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         );
     }
     let loaded = if args.no_index || fold_traditional {
-        load_in_memory(&args.corpus, loading.get())
+        load_in_memory(&[&args.corpus], loading.get())
     } else {
         let dir = args.index.clone().unwrap_or_else(|| store::default_dir(&args.corpus));
         match update_index(&args.corpus, &dir, &loading, UpdateOptions::default()) {
@@ -289,7 +317,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                     "chachong: cannot write the index ({}: {e}); reading the corpus for this run only",
                     path.display()
                 );
-                load_in_memory(&args.corpus, loading.get())
+                load_in_memory(&[&args.corpus], loading.get())
             }
             Err(e) => Err(e.to_string()),
         }
@@ -352,13 +380,15 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// Reads and fingerprints the corpus for this run, with a progress bar.
+/// Reads and fingerprints the corpus folders for this run (see [`Corpus::load_roots`]), with a
+/// progress bar.
 fn load_in_memory(
-    corpus: &std::path::Path,
+    roots: &[&Path],
     analyzer: &Analyzer,
 ) -> Result<(Corpus, Vec<chachong::ingest::IngestError>), String> {
-    let bar = progress_bar(format!("reading corpus {}", corpus.display()));
-    let loaded = Corpus::load(corpus, analyzer, &|n| bar.inc(n), &|n| bar.set_length(n));
+    let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+    let bar = progress_bar(format!("reading corpus {}", names.join(" + ")), "files");
+    let loaded = Corpus::load_roots(roots, analyzer, &|n| bar.inc(n), &|n| bar.set_length(n));
     bar.finish_and_clear();
     if let Ok((_, errors)) = &loaded {
         for e in errors {
@@ -366,6 +396,69 @@ fn load_in_memory(
         }
     }
     loaded
+}
+
+fn run_audit(args: AuditArgs) -> ExitCode {
+    if args.min_run == 0 {
+        eprintln!("chachong: --min-run must be at least 1");
+        return ExitCode::from(2);
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.jobs {
+        if n == 0 {
+            eprintln!("chachong: --jobs must be at least 1");
+            return ExitCode::from(2);
+        }
+        pool = pool.num_threads(n);
+    }
+    let pool = match pool.build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("chachong: cannot start {} worker threads: {e}", args.jobs.unwrap_or(0));
+            return ExitCode::from(2);
+        }
+    };
+    pool.install(|| {
+        let analyzer = Analyzer::new();
+        let mut roots = vec![args.corpus.as_path()];
+        roots.extend(args.against.as_deref());
+        let (corpus, corpus_errors) = match load_in_memory(&roots, &analyzer) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("chachong: {e}");
+                eprintln!("chachong: give the corpus folder with --corpus DIR");
+                return ExitCode::from(2);
+            }
+        };
+        // Documents are numbered by name, so the reference corpus's are found by their path.
+        let audited: Vec<u32> =
+            (0..corpus.len() as u32).filter(|&d| corpus.doc(d).doc.path.starts_with(&args.corpus)).collect();
+        let checker = Checker {
+            analyzer: &analyzer,
+            corpus: &corpus,
+            settings: Settings { min_run: args.min_run, ..Settings::default() },
+        };
+        let bar = progress_bar("auditing".to_string(), "documents");
+        bar.set_length(audited.len() as u64);
+        let result = audit(&checker, &audited, &|n| bar.inc(n));
+        bar.finish_and_clear();
+        if let Err(e) = write_audit(&args.out, &result, !args.no_bom) {
+            eprintln!("chachong: cannot write the reports to {}: {e}", args.out.display());
+            return ExitCode::from(2);
+        }
+        // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}reports written to {}",
+            audit_summary(&result),
+            args.out.display()
+        );
+        if corpus_errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        }
+    })
 }
 
 fn run_review(args: ReviewArgs) -> ExitCode {

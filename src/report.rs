@@ -181,7 +181,7 @@ pub fn write_reports(dir: &Path, reports: &[DraftReport], bom: bool) -> io::Resu
 }
 
 /// Writes a CSV atomically (see [`crate::atomic`]), with the BOM when asked.
-fn write_csv(
+pub fn write_csv(
     path: &Path,
     bom: bool,
     fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,

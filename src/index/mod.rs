@@ -14,7 +14,9 @@ pub mod store;
 use crate::analyze::Analyzer;
 use crate::corpus::CorpusDoc;
 use crate::fingerprint::hamming;
-use crate::params::{boilerplate_min_df, MAX_CANDIDATES, POSTINGS_CAP, SIMHASH_MAX_DISTANCE};
+use crate::params::{
+    boilerplate_min_df, MAX_CANDIDATES, MAX_NEAR_DUPLICATES, POSTINGS_CAP, SIMHASH_MAX_DISTANCE,
+};
 use crate::shingle::Shingle;
 use build::{sim_block, FileMeta, SegmentDoc, SIM_TABLES};
 use segment::{FileKind, FormatError, IndexFile, Section};
@@ -283,15 +285,37 @@ impl Index {
     /// The first [`POSTINGS_CAP`] paragraphs (in index order) holding the winnowed fingerprint
     /// `hash`, and the full count.
     pub fn postings(&self, hash: u64) -> (Vec<u32>, usize) {
+        self.postings_except(hash, None)
+    }
+
+    /// As [`Index::postings`], as if document `exclude` were not in the corpus: its entries are
+    /// left out before the cap and from the count, so an audit retrieves for a corpus document what
+    /// a check of it against the rest of the corpus would.
+    pub fn postings_except(&self, hash: u64, exclude: Option<u32>) -> (Vec<u32>, usize) {
+        // The excluded document's part and paragraphs, numbered in its segment.
+        let own = exclude.map(|doc| {
+            let (part, d) = self.docs_at[doc as usize];
+            let starts = self.parts[part as usize].doc_start();
+            (part as usize, starts[d as usize]..starts[d as usize + 1])
+        });
         let mut out = Vec::new();
         let mut total = 0;
-        for part in &self.parts {
+        for (pi, part) in self.parts.iter().enumerate() {
             let lo = part.file.partition(Section::PostKeys, Section::PostKeysFence, |k| k < hash);
             let hi = lo + part.file.u64s(Section::PostKeys)[lo..].partition_point(|&k| k == hash);
             let paras = part.file.u32s(Section::PostParas).get(lo..hi).unwrap_or(&[]);
-            total += paras.len();
+            // A segment's entries for one fingerprint are sorted by paragraph, so the excluded
+            // document's are one stretch of them.
+            let skip = match &own {
+                Some((op, r)) if *op == pi => {
+                    paras.partition_point(|&p| p < r.start)..paras.partition_point(|&p| p < r.end)
+                }
+                _ => 0..0,
+            };
+            total += paras.len() - skip.len();
+            let kept = paras[..skip.start].iter().chain(&paras[skip.end..]);
             // Removed documents' entries are skipped, so read until CAP live ones.
-            out.extend(paras.iter().filter_map(|&p| part.logical(p, &self.doc_start)).take(POSTINGS_CAP));
+            out.extend(kept.filter_map(|&p| part.logical(p, &self.doc_start)).take(POSTINGS_CAP));
         }
         if let Ok(i) = self.post_delta.0.binary_search(&hash) {
             total = total.saturating_sub(self.post_delta.1[i] as usize);
@@ -303,9 +327,19 @@ impl Index {
         (out, total)
     }
 
+    /// The index paragraphs of document `doc`.
+    pub fn doc_paragraphs(&self, doc: u32) -> std::ops::Range<u32> {
+        self.doc_start[doc as usize]..self.doc_start[doc as usize + 1]
+    }
+
     /// Corpus paragraphs whose SimHash is within [`SIMHASH_MAX_DISTANCE`] of `simhash`. By the
     /// pigeonhole principle, two hashes within 3 bits agree exactly on one of four 16-bit blocks.
     pub fn near_duplicates(&self, simhash: u64) -> Vec<u32> {
+        self.near_with_distance(simhash).into_iter().map(|(p, _)| p).collect()
+    }
+
+    /// As [`Index::near_duplicates`], each with its distance, sorted by paragraph.
+    fn near_with_distance(&self, simhash: u64) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         for part in &self.parts {
             let sims = part.file.u64s(Section::Simhashes);
@@ -315,10 +349,11 @@ impl Index {
                 let lo = part.file.partition(*section, *fence, |e| (e >> 32) < key);
                 for &e in table[lo..].iter().take_while(|&&e| e >> 32 == key) {
                     let p = e as u32;
-                    let near =
-                        sims.get(p as usize).is_some_and(|&h| hamming(h, simhash) <= SIMHASH_MAX_DISTANCE);
-                    if near {
-                        out.extend(part.logical(p, &self.doc_start));
+                    let Some(distance) = sims.get(p as usize).map(|&h| hamming(h, simhash)) else {
+                        continue;
+                    };
+                    if distance <= SIMHASH_MAX_DISTANCE {
+                        out.extend(part.logical(p, &self.doc_start).map(|g| (g, distance)));
                     }
                 }
             }
@@ -332,12 +367,19 @@ impl Index {
     /// (rarity-weighted) fingerprints with its shingles, plus its SimHash near-duplicates.
     /// Querying every draft shingle against the winnowed corpus keeps winnowing's guarantee.
     pub fn candidates(&self, shingles: &[Shingle], simhash: u64) -> Vec<u32> {
+        self.candidates_except(shingles, simhash, None)
+    }
+
+    /// As [`Index::candidates`], as if document `exclude` were not in the corpus: its postings are
+    /// left out before the cap and from the counts, and its paragraphs are no near-duplicates.
+    pub fn candidates_except(&self, shingles: &[Shingle], simhash: u64, exclude: Option<u32>) -> Vec<u32> {
+        let own = exclude.map_or(0..0, |d| self.doc_paragraphs(d));
         let mut hashes: Vec<u64> = shingles.iter().map(|s| s.hash).collect();
         hashes.sort_unstable();
         hashes.dedup();
         let mut hits: Vec<(u32, f64)> = Vec::new();
         for h in hashes {
-            let (paras, total) = self.postings(h);
+            let (paras, total) = self.postings_except(h, exclude);
             if total == 0 {
                 continue;
             }
@@ -356,7 +398,12 @@ impl Index {
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut out: Vec<u32> = scored.iter().take(MAX_CANDIDATES).map(|&(p, _)| p).collect();
         if !shingles.is_empty() {
-            out.extend(self.near_duplicates(simhash));
+            // The nearest first: a paragraph repeated across the corpus (a chapter heading in every
+            // law) would otherwise bring every copy as a candidate, quadratic over an audit.
+            let mut near: Vec<(u32, u32)> =
+                self.near_with_distance(simhash).into_iter().filter(|(p, _)| !own.contains(p)).collect();
+            near.sort_unstable_by_key(|&(p, distance)| (distance, p));
+            out.extend(near.into_iter().take(MAX_NEAR_DUPLICATES).map(|(p, _)| p));
         }
         out.sort_unstable();
         out.dedup();
@@ -430,6 +477,21 @@ mod tests {
     }
 
     #[test]
+    fn candidates_except_leave_out_the_excluded_document() {
+        let a = doc("a", &[(&[10, 20], &[10, 20], 7), (&[30], &[30], 1 << 50)]);
+        let b = doc("b", &[(&[20], &[20], 7)]);
+        let c = doc("c", &[(&[10], &[10], 7 ^ 1)]);
+        let idx = Index::build(vec![c, a, b]);
+        let query = [Shingle { hash: 10, start: 0, end: 4 }, Shingle { hash: 20, start: 2, end: 6 }];
+        assert_eq!(idx.candidates(&query, 7), vec![0, 2, 3]);
+        assert_eq!(idx.candidates_except(&query, 7, Some(0)), vec![2, 3]);
+        assert_eq!(idx.candidates_except(&query, 7, Some(1)), vec![0, 3]);
+        assert_eq!(idx.postings_except(10, Some(0)), (vec![3], 1));
+        assert_eq!(idx.postings_except(10, Some(2)), (vec![0], 1));
+        assert_eq!(idx.doc_paragraphs(0), 0..2);
+    }
+
+    #[test]
     fn simhash_tables_find_within_three_bits_only() {
         let sims = [0u64, 0b111, 0b1111, u64::MAX, (1 << 63) | 1];
         let docs = sims.iter().enumerate().map(|(i, &s)| doc(&format!("{i}"), &[(&[], &[], s)])).collect();
@@ -463,6 +525,13 @@ mod tests {
         for h in [10, 20, 30, 40, 50] {
             assert_eq!(split.df(h), whole.df(h), "df {h}");
             assert_eq!(split.postings(h), whole.postings(h), "postings {h}");
+            for d in 0..3 {
+                assert_eq!(
+                    split.postings_except(h, Some(d)),
+                    whole.postings_except(h, Some(d)),
+                    "{h} but {d}"
+                );
+            }
         }
         for p in 0..4 {
             assert_eq!(split.simhash(p), whole.simhash(p));

@@ -1,0 +1,242 @@
+//! `clusters.csv`: groups of near-duplicate paragraphs across documents — the same paragraph
+//! recycled in many speeches or reports.
+//!
+//! Groups are the connected components of verified pairs only: two paragraphs whose aligned runs
+//! cover most of each. Closing over unverified retrieval candidates (a shared fingerprint, a near
+//! SimHash) chains unrelated paragraphs through one common phrase, a known failure of other
+//! deduplication tools.
+//!
+//! A group is `boilerplate` when `check` counts the shared text of most of its members as 套话
+//! (their verdict is `boilerplate`, or `original` because what matched is formula): a formula the
+//! genre repeats year after year, like a report's opening or closing paragraph. Otherwise it is
+//! `specific`: a passage whose recycling `check` counts as copying.
+
+use super::pairs::DocInfo;
+use crate::check::Checker;
+use crate::classify::Verdict;
+use crate::index::ParaRef;
+use crate::params::{CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS};
+use crate::report::DraftReport;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Write;
+
+/// Whether a cluster is formula or a specific recycled passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterKind {
+    Boilerplate,
+    Specific,
+}
+
+impl fmt::Display for ClusterKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClusterKind::Boilerplate => "boilerplate",
+            ClusterKind::Specific => "specific",
+        })
+    }
+}
+
+/// One row of `clusters.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterRow {
+    /// 1-based, in the order of the file: most documents first.
+    pub id: usize,
+    pub paragraphs: usize,
+    pub documents: usize,
+    /// The document of the representative paragraph: the oldest by date.
+    pub earliest: String,
+    pub earliest_date: String,
+    pub kind: ClusterKind,
+    /// Significant chars of the representative paragraph.
+    pub chars: usize,
+    /// The representative paragraph's first chars.
+    pub excerpt: String,
+    /// Every member paragraph, in corpus order.
+    pub members: Vec<Member>,
+}
+
+/// A paragraph of a cluster: one row of `cluster_members.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Member {
+    pub document: String,
+    /// 1-based, as in `paragraphs.csv`.
+    pub para: usize,
+    pub excerpt: String,
+}
+
+/// Union-find over dense indices, with path halving.
+struct Sets(Vec<usize>);
+
+impl Sets {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+/// Groups of global paragraph numbers connected by `edges`, each sorted, spanning two or more
+/// documents.
+pub fn components(edges: &[(u32, u32)], doc_of: impl Fn(u32) -> u32) -> Vec<Vec<u32>> {
+    let mut nodes: Vec<u32> = edges.iter().flat_map(|&(a, b)| [a, b]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let at = |p: u32| nodes.binary_search(&p).unwrap_or_default();
+    let mut sets = Sets((0..nodes.len()).collect());
+    for &(a, b) in edges {
+        sets.union(at(a), at(b));
+    }
+    let mut groups: HashMap<usize, Vec<u32>> = HashMap::new();
+    for (i, &p) in nodes.iter().enumerate() {
+        groups.entry(sets.find(i)).or_default().push(p);
+    }
+    let mut out: Vec<Vec<u32>> = groups
+        .into_values()
+        .filter(|g| {
+            let mut docs: Vec<u32> = g.iter().map(|&p| doc_of(p)).collect();
+            docs.dedup();
+            docs.len() >= 2
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// What the audit already knows that a cluster row needs.
+pub struct ClusterInputs<'a> {
+    /// The check report of each document by id; none for a reference corpus's documents.
+    pub reports: &'a [Option<&'a DraftReport>],
+    /// Significant chars of every corpus paragraph, by global paragraph number.
+    pub lens: &'a [u32],
+}
+
+/// The clusters of the near-duplicate pairs `edges` (global paragraph numbers).
+pub fn clusters(
+    checker: &Checker<'_>,
+    edges: &[(u32, u32)],
+    docs: &[DocInfo],
+    info: &ClusterInputs<'_>,
+) -> Vec<ClusterRow> {
+    let index = &checker.corpus.index;
+    let groups = components(edges, |p| index.locate(p).doc);
+    let mut rows: Vec<ClusterRow> = groups.par_iter().map(|g| describe(checker, g, docs, info)).collect();
+    rows.sort_by(|a, b| {
+        b.documents
+            .cmp(&a.documents)
+            .then(b.paragraphs.cmp(&a.paragraphs))
+            .then_with(|| a.members.cmp(&b.members))
+    });
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.id = i + 1;
+    }
+    rows
+}
+
+/// Sort key of a document's date: oldest first, undated last, and within a year or month a known
+/// day before an unknown one (a date known only to its year says nothing about which came first).
+fn date_key(docs: &[DocInfo], doc: u32) -> (u16, u8, u8) {
+    let known = |v: u8| if v == 0 { u8::MAX } else { v };
+    docs[doc as usize].date.map_or((u16::MAX, 0, 0), |d| (d.year, known(d.month), known(d.day)))
+}
+
+fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &ClusterInputs<'_>) -> ClusterRow {
+    let corpus = checker.corpus;
+    let index = &corpus.index;
+    let refs: Vec<ParaRef> = group.iter().map(|&p| index.locate(p)).collect();
+    let rep = refs.iter().copied().min_by_key(|r| (date_key(docs, r.doc), *r)).unwrap_or(refs[0]);
+    let mut distinct: Vec<u32> = refs.iter().map(|r| r.doc).collect();
+    distinct.dedup();
+    // Members of a reference corpus were not audited and have no verdict.
+    let verdicts: Vec<Verdict> = refs
+        .iter()
+        .filter_map(|r| {
+            let report = info.reports.get(r.doc as usize).copied().flatten()?;
+            report.paragraphs.get(r.para as usize).map(|p| p.verdict)
+        })
+        .collect();
+    let copied = verdicts.iter().filter(|&&v| v == Verdict::Copy || v == Verdict::Partial).count();
+    let kind = if 2 * copied >= verdicts.len() { ClusterKind::Specific } else { ClusterKind::Boilerplate };
+    let rep_doc = &corpus.doc(rep.doc).doc;
+    let rep_para = &rep_doc.paragraphs[rep.para as usize];
+    let text = &rep_doc.text[rep_para.byte_start..rep_para.byte_end];
+    ClusterRow {
+        id: 0,
+        paragraphs: refs.len(),
+        documents: distinct.len(),
+        earliest: corpus.doc(rep.doc).name.clone(),
+        earliest_date: docs[rep.doc as usize].date.map(|d| d.to_string()).unwrap_or_default(),
+        kind,
+        chars: info.lens[index.global(rep) as usize] as usize,
+        excerpt: text.chars().take(CLUSTER_EXCERPT_CHARS).collect(),
+        members: refs
+            .iter()
+            .map(|r| {
+                let d = &corpus.doc(r.doc).doc;
+                let p = &d.paragraphs[r.para as usize];
+                Member {
+                    document: corpus.doc(r.doc).name.clone(),
+                    para: r.para as usize + 1,
+                    excerpt: d.text[p.byte_start..p.byte_end].chars().take(EXCERPT_CHARS).collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+const COLUMNS: [&str; 8] =
+    ["cluster", "paragraphs", "documents", "earliest", "earliest_date", "kind", "chars", "excerpt"];
+const MEMBER_COLUMNS: [&str; 4] = ["cluster", "document", "para", "excerpt"];
+
+/// Writes the rows of `clusters.csv`, header first.
+pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[ClusterRow]) -> csv::Result<()> {
+    w.write_record(COLUMNS)?;
+    for r in rows {
+        w.write_record([
+            r.id.to_string(),
+            r.paragraphs.to_string(),
+            r.documents.to_string(),
+            r.earliest.clone(),
+            r.earliest_date.clone(),
+            r.kind.to_string(),
+            r.chars.to_string(),
+            r.excerpt.clone(),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Writes the rows of `cluster_members.csv`, header first: one per member paragraph, so that a
+/// cluster of hundreds of paragraphs stays readable (and within a spreadsheet cell's limit).
+pub fn write_members<W: Write>(w: &mut csv::Writer<W>, rows: &[ClusterRow]) -> csv::Result<()> {
+    w.write_record(MEMBER_COLUMNS)?;
+    for r in rows {
+        for m in &r.members {
+            w.write_record([r.id.to_string(), m.document.clone(), m.para.to_string(), m.excerpt.clone()])?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_follow_verified_edges_only_and_span_documents() {
+        // Paragraph p belongs to document p / 10.
+        let edges = [(1, 11), (11, 21), (30, 40), (5, 6)];
+        let groups = components(&edges, |p| p / 10);
+        assert_eq!(groups, vec![vec![1, 11, 21], vec![30, 40]]);
+    }
+}

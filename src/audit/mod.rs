@@ -1,0 +1,262 @@
+//! `chachong audit`: every document of a corpus checked against all the others, and what that
+//! shows beyond each document's own report — which documents share text with which (`pairs.csv`)
+//! and which paragraphs recur across many documents (`clusters.csv`).
+//!
+//! Each document goes through [`Checker::check_observed`] with itself excluded, so its paragraphs
+//! get the verdicts a check against the rest of the corpus gives. Retrieval caps long posting
+//! lists and keeps a fixed number of candidates per paragraph, so the work grows with the number
+//! of paragraphs, not with the number of document pairs.
+
+pub mod clusters;
+pub mod dates;
+pub mod pairs;
+
+use crate::check::{Checker, Observation};
+use crate::classify::Verdict;
+use crate::classify::{accepted, is_primary, Match};
+use crate::fingerprint::simhash;
+use crate::index::ParaRef;
+use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS};
+use crate::report::{write_csv, write_reports, DraftReport};
+use clusters::ClusterRow;
+use pairs::{PairRow, Share};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io;
+use std::ops::Range;
+use std::path::Path;
+
+/// The result of an audit.
+#[derive(Debug)]
+pub struct Audit {
+    /// One check report per audited document, in the order given.
+    pub reports: Vec<DraftReport>,
+    pub pairs: Vec<PairRow>,
+    pub clusters: Vec<ClusterRow>,
+    /// (draft paragraph, candidate paragraph) pairs aligned: grows with the corpus size, not with
+    /// the number of document pairs, as long as retrieval stays capped.
+    pub aligned_pairs: usize,
+}
+
+/// Pairs and clusters listed in the terminal summary; the CSVs have them all.
+const SUMMARY_ROWS: usize = 5;
+
+/// What the check of one document leaves for pairs and clusters.
+struct Findings {
+    report: DraftReport,
+    shares: Vec<Share>,
+    /// Near-duplicate paragraph pairs found, as global paragraph numbers.
+    edges: Vec<(u32, u32)>,
+    aligned_pairs: usize,
+}
+
+/// Audits the documents `audited` of the checker's corpus (ids, ascending; the others, a reference
+/// corpus, are only sources), in parallel on the current rayon pool. `tick` is called once per
+/// document done.
+pub fn audit(checker: &Checker<'_>, audited: &[u32], tick: &(dyn Fn(u64) + Sync)) -> Audit {
+    let corpus = checker.corpus;
+    let index = &corpus.index;
+    let lens = paragraph_lengths(checker);
+    let findings: Vec<Findings> = audited
+        .par_iter()
+        .map(|&d| {
+            let f = examine(checker, d, &lens);
+            tick(1);
+            f
+        })
+        .collect();
+    let docs: Vec<pairs::DocInfo> = (0..corpus.len() as u32)
+        .into_par_iter()
+        .map(|d| {
+            let paras = index.doc_paragraphs(d);
+            pairs::DocInfo {
+                chars: paras.clone().map(|g| lens[g as usize] as usize).sum(),
+                // A document's SimHash: its paragraphs' SimHashes, weighted by their length.
+                simhash: simhash(paras.map(|g| (index.simhash(g), lens[g as usize]))),
+                date: dates::doc_date(&corpus.doc(d).doc),
+            }
+        })
+        .collect();
+    let shares: Vec<(u32, &[Share])> =
+        audited.iter().zip(&findings).map(|(&d, f)| (d, f.shares.as_slice())).collect();
+    let pairs = pairs::pairs(corpus, &shares, &docs, checker.settings.min_run.max(1));
+    let edges: Vec<(u32, u32)> = findings.iter().flat_map(|f| f.edges.iter().copied()).collect();
+    let aligned_pairs = findings.iter().map(|f| f.aligned_pairs).sum();
+    let reports: Vec<DraftReport> = findings.into_iter().map(|f| f.report).collect();
+    let mut report_of = vec![None; corpus.len()];
+    for (i, &d) in audited.iter().enumerate() {
+        report_of[d as usize] = Some(&reports[i]);
+    }
+    let inputs = clusters::ClusterInputs { reports: &report_of, lens: &lens };
+    let clusters = clusters::clusters(checker, &edges, &docs, &inputs);
+    Audit { reports, pairs, clusters, aligned_pairs }
+}
+
+/// Significant chars of every corpus paragraph, by global paragraph number.
+fn paragraph_lengths(checker: &Checker<'_>) -> Vec<u32> {
+    let corpus = checker.corpus;
+    let per_doc: Vec<Vec<u32>> = (0..corpus.len() as u32)
+        .into_par_iter()
+        .map(|d| {
+            let doc = &corpus.doc(d).doc;
+            doc.paragraphs.iter().map(|p| checker.analyzer.normalize(doc, p).1.len() as u32).collect()
+        })
+        .collect();
+    per_doc.concat()
+}
+
+/// Shared text of one audited document with one other document, as it accumulates.
+#[derive(Default)]
+struct ShareAcc {
+    own_chars: usize,
+    longest: usize,
+    /// Matched ranges in each paragraph of the other document.
+    other_ranges: HashMap<u32, Vec<Range<usize>>>,
+}
+
+/// Checks document `d` against the rest of the corpus and collects, from every paragraph's runs,
+/// the text it shares with each other document and its near-duplicate paragraphs.
+fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
+    let corpus = checker.corpus;
+    let index = &corpus.index;
+    let min_run = checker.settings.min_run.max(1);
+    let cd = corpus.doc(d);
+    let mut acc: HashMap<u32, ShareAcc> = HashMap::new();
+    let mut edges = Vec::new();
+    let mut aligned_pairs = 0;
+    let report = checker.check_observed(&cd.name, &cd.doc, Some(d), &mut |o: Observation<'_>| {
+        aligned_pairs += o.candidates;
+        // Shared text: only the runs the verdict counts as copying (never 套话).
+        let (copies, _) = accepted(o.evidence, o.matches, min_run);
+        let mut own: HashMap<u32, Vec<Range<usize>>> = HashMap::new();
+        for m in &copies {
+            own.entry(m.source.doc).or_default().push(m.run.draft.clone());
+            let a = acc.entry(m.source.doc).or_default();
+            a.longest = a.longest.max(m.run.draft.len());
+            a.other_ranges.entry(m.source.para).or_default().push(m.run.source.clone());
+        }
+        for (doc, mut ranges) in own {
+            acc.entry(doc).or_default().own_chars += covered(&mut ranges);
+        }
+        // Near-duplicates: every aligned pair, 套话 included (clusters are labelled afterwards).
+        let me = index.global(ParaRef { doc: d, para: o.para as u32 });
+        let mut by_para: HashMap<ParaRef, Vec<&Match>> = HashMap::new();
+        for m in o.matches {
+            by_para.entry(m.source).or_default().push(m);
+        }
+        for (source, runs) in by_para {
+            let other = index.global(source);
+            if near_duplicates(&runs, o.analyzed.norm.len(), lens[other as usize] as usize, min_run) {
+                edges.push((me, other));
+            }
+        }
+    });
+    let shares = acc
+        .into_iter()
+        .map(|(other, a)| Share {
+            other,
+            own_chars: a.own_chars,
+            other_chars: a.other_ranges.into_values().map(|mut r| covered(&mut r)).sum(),
+            longest: a.longest,
+        })
+        .collect();
+    Findings { report, shares, edges, aligned_pairs }
+}
+
+/// Two paragraphs are near-duplicates when one of their runs is evidence on its own and their runs
+/// cover [`CLUSTER_MIN_SHARE`] of each.
+fn near_duplicates(runs: &[&Match], own_len: usize, other_len: usize, min_run: usize) -> bool {
+    if !runs.iter().any(|m| is_primary(&m.run, min_run)) {
+        return false;
+    }
+    let mut own: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
+    let mut other: Vec<Range<usize>> = runs.iter().map(|m| m.run.source.clone()).collect();
+    covered(&mut own) as f64 >= CLUSTER_MIN_SHARE * own_len as f64
+        && covered(&mut other) as f64 >= CLUSTER_MIN_SHARE * other_len as f64
+}
+
+/// Chars covered by the union of `ranges` (sorted in place).
+fn covered(ranges: &mut [Range<usize>]) -> usize {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut total = 0;
+    let mut reach = 0;
+    for r in ranges.iter() {
+        let start = r.start.max(reach);
+        if r.end > start {
+            total += r.end - start;
+            reach = r.end;
+        }
+    }
+    total
+}
+
+/// A short summary for the terminal: what was audited, the pairs sharing most, and the clusters
+/// spanning most documents.
+pub fn summary(audit: &Audit) -> String {
+    let paragraphs: usize = audit.reports.iter().map(|r| r.paragraphs.len()).sum();
+    let count =
+        |v: Verdict| audit.reports.iter().flat_map(|r| &r.paragraphs).filter(|p| p.verdict == v).count();
+    let specific: Vec<&ClusterRow> =
+        audit.clusters.iter().filter(|c| c.kind == clusters::ClusterKind::Specific).collect();
+    let mut out = format!(
+        "audited {} documents, {} paragraphs ({} paragraph pairs aligned): {} copy, {} partial, {} boilerplate, {} original\n\
+         {} document pairs share copied text; {} clusters of recycled paragraphs ({} specific, {} 套话)\n",
+        audit.reports.len(),
+        paragraphs,
+        audit.aligned_pairs,
+        count(Verdict::Copy),
+        count(Verdict::Partial),
+        count(Verdict::Boilerplate),
+        count(Verdict::Original),
+        audit.pairs.len(),
+        audit.clusters.len(),
+        specific.len(),
+        audit.clusters.len() - specific.len(),
+    );
+    if !audit.pairs.is_empty() {
+        out.push_str("  pairs sharing most:\n");
+        for p in audit.pairs.iter().take(SUMMARY_ROWS) {
+            out.push_str(&format!(
+                "    {} chars  {} ({:.1}%) · {} ({:.1}%)\n",
+                p.shared_chars,
+                p.doc_a,
+                100.0 * p.share_a,
+                p.doc_b,
+                100.0 * p.share_b
+            ));
+        }
+    }
+    if !specific.is_empty() {
+        out.push_str("  passages recycled in most documents:\n");
+        for c in specific.iter().take(SUMMARY_ROWS) {
+            let excerpt: String = c.excerpt.chars().take(EXCERPT_CHARS).collect();
+            out.push_str(&format!(
+                "    #{} {} documents, since {}: {}\n",
+                c.id, c.documents, c.earliest, excerpt
+            ));
+        }
+    }
+    out
+}
+
+/// Writes the check reports of every audited document, `pairs.csv`, `clusters.csv` and
+/// `cluster_members.csv` into `dir`.
+pub fn write_audit(dir: &Path, audit: &Audit, bom: bool) -> io::Result<()> {
+    write_reports(dir, &audit.reports, bom)?;
+    write_csv(&dir.join("pairs.csv"), bom, |w| pairs::write(w, &audit.pairs))?;
+    write_csv(&dir.join("clusters.csv"), bom, |w| clusters::write(w, &audit.clusters))?;
+    write_csv(&dir.join("cluster_members.csv"), bom, |w| clusters::write_members(w, &audit.clusters))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn union_of_ranges() {
+        assert_eq!(covered(&mut [5..10, 0..3, 2..6, 20..20]), 10);
+        assert_eq!(covered(&mut []), 0);
+        assert_eq!(covered(&mut [0..10, 2..4]), 10);
+    }
+}

@@ -1,0 +1,254 @@
+//! `chachong audit` on real documents with planted reuse (tests/fixtures/audit/README.md): exactly
+//! the planted pairs and clusters, nothing for text shared only as 套话, and every document's
+//! verdicts equal to a check of it against the corpus without it.
+
+mod common;
+
+use chachong::audit::clusters::ClusterKind;
+use chachong::audit::{audit, Audit};
+use chachong::check::{Checker, Corpus};
+use chachong::params::Settings;
+use common::{analyzer, load, root};
+use std::path::Path;
+use std::process::Command;
+
+const FIXTURE: &str = "tests/fixtures/audit/corpus";
+
+fn run_audit(corpus: &Corpus) -> Audit {
+    let checker = Checker { analyzer: analyzer(), corpus, settings: Settings::default() };
+    let all: Vec<u32> = (0..corpus.len() as u32).collect();
+    audit(&checker, &all, &|_| {})
+}
+
+#[test]
+fn finds_exactly_the_planted_pairs_and_clusters() {
+    let corpus = load(&root().join(FIXTURE));
+    let result = run_audit(&corpus);
+    let pairs: Vec<(&str, &str, &str, usize, usize)> = result
+        .pairs
+        .iter()
+        .map(|p| (p.doc_a.as_str(), p.doc_b.as_str(), p.source.as_str(), p.shared_chars, p.longest_run))
+        .collect();
+    let study = "20211220_工作总结.txt";
+    let (talk, speech) = ("20220301_研讨发言材料.txt", "20220701_七一讲话.txt");
+    let (outline, news) = ("20230115_民主生活会发言提纲.txt", "20230520_新闻报道.txt");
+    assert_eq!(
+        pairs,
+        vec![
+            (study, talk, study, 359, 359),
+            (study, speech, study, 359, 359),
+            (talk, speech, talk, 359, 359),
+            (outline, news, outline, 351, 263),
+        ]
+    );
+    let p = &result.pairs[3];
+    assert_eq!((format!("{:.3}", p.share_a), format!("{:.3}", p.share_b)), ("0.060".into(), "0.114".into()));
+    assert_eq!((p.date_a.as_str(), p.date_b.as_str()), ("2023-01-15", "2023-05-20"));
+
+    let clusters: Vec<(usize, ClusterKind, &str, Vec<String>)> = result
+        .clusters
+        .iter()
+        .map(|c| {
+            let members = c.members.iter().map(|m| format!("{}#{}", m.document, m.para)).collect();
+            (c.id, c.kind, c.earliest.as_str(), members)
+        })
+        .collect();
+    assert_eq!(
+        clusters,
+        vec![
+            (
+                1,
+                ClusterKind::Specific,
+                study,
+                vec![
+                    "20211220_工作总结.txt#4".to_string(),
+                    "20220301_研讨发言材料.txt#9".to_string(),
+                    "20220701_七一讲话.txt#25".to_string()
+                ]
+            ),
+            (
+                2,
+                ClusterKind::Boilerplate,
+                study,
+                vec!["20211220_工作总结.txt#8".to_string(), "20230115_民主生活会发言提纲.txt#12".to_string()]
+            ),
+            (
+                3,
+                ClusterKind::Specific,
+                outline,
+                vec!["20230115_民主生活会发言提纲.txt#9".to_string(), "20230520_新闻报道.txt#11".to_string()]
+            ),
+        ]
+    );
+    assert!(result.clusters[0].excerpt.starts_with("一是完善学习机制。"));
+    assert_eq!(result.reports.len(), 5);
+    assert_eq!(result.aligned_pairs, 330);
+}
+
+/// Copies the files of `dir` except `without` into a new temporary folder.
+fn copy_without(dir: &Path, without: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(dir).expect("fixture folder") {
+        let entry = entry.expect("entry");
+        if entry.file_name().to_string_lossy() != without {
+            std::fs::copy(entry.path(), out.path().join(entry.file_name())).expect("copy");
+        }
+    }
+    out
+}
+
+#[test]
+fn audit_verdicts_equal_a_check_against_the_rest_of_the_corpus() {
+    let dir = root().join(FIXTURE);
+    let corpus = load(&dir);
+    let result = run_audit(&corpus);
+    for report in &result.reports {
+        let rest = copy_without(&dir, &report.draft);
+        let rest = load(rest.path());
+        let checker = Checker { analyzer: analyzer(), corpus: &rest, settings: Settings::default() };
+        let alone = checker.check(&report.draft, &corpus.doc(corpus.find(&report.draft).expect("doc")).doc);
+        assert_eq!(&alone, report, "{}", report.draft);
+    }
+}
+
+#[test]
+fn the_same_verdicts_on_the_shipped_corpus() {
+    let corpus = load(&root().join("corpus"));
+    let result = run_audit(&corpus);
+    assert_eq!(result.reports.len(), 46);
+    for name in [
+        "govreports/national/2024_国务院_政府工作报告.txt",
+        "govreports/provincial_2026/2026_河南省_政府工作报告.txt",
+    ] {
+        let rest = common::corpus_without(&[name]);
+        let rest = load(rest.path());
+        let checker = Checker { analyzer: analyzer(), corpus: &rest, settings: Settings::default() };
+        let id = corpus.find(name).expect("doc");
+        let alone = checker.check(name, &corpus.doc(id).doc);
+        assert_eq!(&alone, &result.reports[id as usize], "{name}");
+        assert!(alone.paragraphs.iter().any(|p| !p.source.is_empty()), "{name} has sources");
+    }
+}
+
+fn chachong(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chachong"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn cli_writes_six_reports_and_names_unreadable_files() {
+    let corpus = tempfile::tempdir().expect("tmp");
+    for entry in std::fs::read_dir(root().join(FIXTURE)).expect("fixture") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), corpus.path().join(entry.file_name())).expect("copy");
+    }
+    std::fs::write(corpus.path().join("broken.docx"), b"not a zip").expect("write");
+    let out = tempfile::tempdir().expect("tmp");
+    let (c, o) = (corpus.path().to_str().expect("utf-8"), out.path().to_str().expect("utf-8"));
+    let run = chachong(&["audit", "--corpus", c, "--out", o, "--jobs", "2"]);
+    assert_eq!(run.status.code(), Some(2), "an unreadable corpus file");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("broken.docx"), "{stderr}");
+    let read = |name: &str| std::fs::read_to_string(out.path().join(name)).expect("report written");
+    let pairs = read("pairs.csv");
+    assert!(pairs.starts_with(
+        "\u{feff}doc_a,doc_b,shared_chars,share_a,share_b,longest_run,simhash_distance,source,date_a,date_b\n"
+    ));
+    assert_eq!(pairs.lines().count(), 5);
+    let clusters = read("clusters.csv");
+    assert!(clusters
+        .starts_with("\u{feff}cluster,paragraphs,documents,earliest,earliest_date,kind,chars,excerpt\n"));
+    assert_eq!(clusters.lines().count(), 4);
+    let members = read("cluster_members.csv");
+    assert!(members.starts_with("\u{feff}cluster,document,para,excerpt\n"));
+    assert!(members.contains("\n1,20220701_七一讲话.txt,25,一是完善学习机制。"), "{members}");
+    assert_eq!(members.lines().count(), 8);
+    assert_eq!(read("documents.csv").lines().count(), 6);
+    assert!(read("spans.csv").starts_with("\u{feff}draft,para,"));
+    assert!(read("paragraphs.csv").contains("\n20230520_新闻报道.txt,11,"));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("audited 5 documents, 140 paragraphs"), "{stdout}");
+    assert!(stdout.contains("4 document pairs share copied text; 3 clusters"), "{stdout}");
+
+    assert_eq!(chachong(&["audit", "--jobs", "0"]).status.code(), Some(2));
+    let run = chachong(&["audit", "--corpus", "no-such-corpus", "--out", o]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no-such-corpus"));
+}
+
+#[test]
+fn a_reference_corpus_is_a_source_but_not_audited() {
+    let fixture = root().join(FIXTURE);
+    let (audited, reference) = (tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp"));
+    for (name, dir) in [
+        ("20220301_研讨发言材料.txt", &audited),
+        ("20230520_新闻报道.txt", &audited),
+        ("20211220_工作总结.txt", &reference),
+        ("20230115_民主生活会发言提纲.txt", &reference),
+    ] {
+        std::fs::copy(fixture.join(name), dir.path().join(name)).expect("copy");
+    }
+    let roots = [audited.path(), reference.path()];
+    let (corpus, errors) = Corpus::load_roots(&roots, analyzer(), &|_| {}, &|_| {}).expect("loads");
+    assert!(errors.is_empty());
+    let checker = Checker { analyzer: analyzer(), corpus: &corpus, settings: Settings::default() };
+    // Documents are numbered by name: the reference corpus's absolute paths sort first.
+    let ids: Vec<u32> =
+        (0..corpus.len() as u32).filter(|&d| corpus.doc(d).doc.path.starts_with(audited.path())).collect();
+    assert_eq!(ids, vec![2, 3]);
+    let result = audit(&checker, &ids, &|_| {});
+    let reference_name = |n: &str| reference.path().join(n).to_string_lossy().into_owned();
+    let pairs: Vec<(&str, &str, &str)> =
+        result.pairs.iter().map(|p| (p.doc_a.as_str(), p.doc_b.as_str(), p.source.as_str())).collect();
+    let (study, outline) =
+        (reference_name("20211220_工作总结.txt"), reference_name("20230115_民主生活会发言提纲.txt"));
+    assert_eq!(
+        pairs,
+        vec![
+            (study.as_str(), "20220301_研讨发言材料.txt", study.as_str()),
+            (outline.as_str(), "20230520_新闻报道.txt", outline.as_str()),
+        ]
+    );
+    let kinds: Vec<(ClusterKind, usize)> = result.clusters.iter().map(|c| (c.kind, c.documents)).collect();
+    assert_eq!(kinds, vec![(ClusterKind::Specific, 2), (ClusterKind::Specific, 2)]);
+    let drafts: Vec<&str> = result.reports.iter().map(|r| r.draft.as_str()).collect();
+    assert_eq!(drafts, vec!["20220301_研讨发言材料.txt", "20230520_新闻报道.txt"]);
+}
+
+#[test]
+fn documents_sharing_only_taohua_make_no_pair_and_no_cluster() {
+    let corpus = load(&root().join("corpus/seeds"));
+    let result = run_audit(&corpus);
+    let taohua_spans: usize = result
+        .reports
+        .iter()
+        .map(|r| r.spans.iter().filter(|s| s.kind == chachong::classify::SpanKind::Boilerplate).count())
+        .sum();
+    assert_eq!(taohua_spans, 16, "the seeds share 套话 runs");
+    assert_eq!(result.pairs, vec![]);
+    assert_eq!(result.clusters, vec![]);
+}
+
+#[test]
+fn one_shared_policy_phrase_makes_a_partial_paragraph_but_no_pair() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("2026_甲市_工作报告.txt"),
+        "今年我们着力改善老旧小区的供水管网，新建社区食堂十二处，推进新一轮服务业扩大开放综合试点，群众办事更加方便。\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("2026_乙县_工作报告.txt"),
+        "全县围绕茶叶和竹木两大产业延链补链，推进新一轮服务业扩大开放综合试点，乡村旅游收入稳步增长。\n",
+    )
+    .expect("write");
+    let corpus = load(dir.path());
+    let result = run_audit(&corpus);
+    let verdicts: Vec<String> = result.reports.iter().map(|r| r.paragraphs[0].verdict.to_string()).collect();
+    assert_eq!(verdicts, vec!["partial", "partial"]);
+    assert_eq!(result.pairs, vec![]);
+}
