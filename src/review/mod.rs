@@ -304,7 +304,9 @@ fn build(
         let mut rows: Vec<ParaRow> = paragraphs.iter().filter(|p| p.draft == name).cloned().collect();
         rows.sort_by_key(|p| (p.para, p.start));
         let mut draft_spans: Vec<&SpanRec> = spans.iter().filter(|s| s.draft == name).collect();
-        draft_spans.sort_by(|a, b| (a.start, a.end, &a.source).cmp(&(b.start, b.end, &b.source)));
+        draft_spans.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.span.source).cmp(&(b.span.start, b.span.end, &b.span.source))
+        });
 
         let (shown, doc) = texts.draft(&name);
         let text = match doc {
@@ -345,10 +347,10 @@ fn build(
             let mine: Vec<(usize, &SpanRec)> = draft_spans
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.para == row.para)
+                .filter(|(_, s)| s.span.para == row.para)
                 .map(|(i, s)| (i, *s))
                 .collect();
-            for name in std::iter::once(&row.source).chain(mine.iter().map(|(_, s)| &s.source)) {
+            for name in std::iter::once(&row.source).chain(mine.iter().map(|(_, s)| &s.span.source)) {
                 if !name.is_empty() && !cache.contains_key(name) {
                     let t = load_source(name, texts, manifest, &mut problems);
                     cache.insert(name.clone(), t);
@@ -400,17 +402,17 @@ fn run_specs<'s>(
     let mut on_draft = Vec::with_capacity(mine.len());
     let mut on_source = Vec::with_capacity(mine.len());
     for &(id, s) in mine {
-        let tag = RunTag { kind: s.kind, id };
-        let (a, b) = match (draft, cache.get(&s.source).and_then(Option::as_ref)) {
+        let tag = RunTag { kind: s.span.kind, id };
+        let (a, b) = match (draft, cache.get(&s.span.source).and_then(Option::as_ref)) {
             (Some(d), Some(t)) => {
-                let a: Vec<char> = d.slice(s.start, s.end).chars().collect();
-                let b: Vec<char> = t.slice(s.source_start, s.source_end).chars().collect();
+                let a: Vec<char> = d.slice(s.span.start, s.span.end).chars().collect();
+                let b: Vec<char> = t.slice(s.span.source_start, s.span.source_end).chars().collect();
                 marked::same_chars(&a, &b).map_or((None, None), |(a, b)| (Some(a), Some(b)))
             }
             _ => (None, None),
         };
-        on_draft.push(RunSpec { range: s.start..s.end, tag, same: a });
-        on_source.push((s, RunSpec { range: s.source_start..s.source_end, tag, same: b }));
+        on_draft.push(RunSpec { range: s.span.start..s.span.end, tag, same: a });
+        on_source.push((s, RunSpec { range: s.span.source_start..s.span.source_end, tag, same: b }));
     }
     (on_draft, on_source)
 }
@@ -454,8 +456,8 @@ fn source_views(
         names.push(&row.source);
     }
     for (s, _) in runs {
-        if !names.contains(&s.source.as_str()) {
-            names.push(&s.source);
+        if !names.contains(&s.span.source.as_str()) {
+            names.push(&s.span.source);
         }
     }
     let mut out = Vec::new();
@@ -468,9 +470,9 @@ fn source_views(
                 paras.push((Some(p - 1), Vec::new()));
             }
         }
-        for (s, spec) in runs.iter().filter(|(s, _)| s.source == name) {
+        for (s, spec) in runs.iter().filter(|(s, _)| s.span.source == name) {
             let k = match text {
-                Some(t) => t.para_at(s.source_start),
+                Some(t) => t.para_at(s.span.source_start),
                 None if name == row.source => row.source_para.and_then(|p| p.checked_sub(1)),
                 None => None,
             };
@@ -510,14 +512,14 @@ fn shares(
         let norm = normalize(para_text, v.row.start, &marks.scan(para_text));
         total += norm.len();
         let mut mine: Vec<&&SpanRec> =
-            spans.iter().filter(|s| s.para == v.row.para && s.kind == SpanKind::Copy).collect();
-        mine.sort_by_key(|s| s.source != v.row.source);
+            spans.iter().filter(|s| s.span.para == v.row.para && s.span.kind == SpanKind::Copy).collect();
+        mine.sort_by_key(|s| s.span.source != v.row.source);
         let mut claimed = vec![false; norm.len()];
         for s in mine {
             for (i, &off) in norm.offsets.iter().enumerate() {
-                if (s.start..s.end).contains(&(off as usize)) && !claimed[i] {
+                if (s.span.start..s.span.end).contains(&(off as usize)) && !claimed[i] {
                     claimed[i] = true;
-                    *chars.entry(s.source.as_str()).or_default() += 1;
+                    *chars.entry(s.span.source.as_str()).or_default() += 1;
                 }
             }
         }

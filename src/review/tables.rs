@@ -4,7 +4,7 @@
 //! columns do not matter), numbers as `0.472`, `0.47200` or `47.2%`, blank rows skipped.
 
 use crate::classify::{SpanKind, Verdict};
-use crate::report::{DraftReport, SourceShare};
+use crate::report::{DraftReport, SourceShare, SpanRow};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -24,17 +24,11 @@ pub struct ParaRow {
     pub excerpt: String,
 }
 
-/// One row of spans.csv.
+/// One row of spans.csv: the check's span and the draft it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpanRec {
     pub draft: String,
-    pub para: usize,
-    pub start: usize,
-    pub end: usize,
-    pub source: String,
-    pub source_start: usize,
-    pub source_end: usize,
-    pub kind: SpanKind,
+    pub span: SpanRow,
 }
 
 /// One row of documents.csv.
@@ -85,13 +79,15 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
     let spans = read_csv(dir, SPANS_CSV, |r| {
         Ok(SpanRec {
             draft: r.text("draft")?,
-            para: r.int("para")?,
-            start: r.int("start")?,
-            end: r.int("end")?,
-            source: r.text("source")?,
-            source_start: r.int("source_start")?,
-            source_end: r.int("source_end")?,
-            kind: r.parse("kind", span_kind)?,
+            span: SpanRow {
+                para: r.int("para")?,
+                start: r.int("start")?,
+                end: r.int("end")?,
+                source: r.text("source")?,
+                source_start: r.int("source_start")?,
+                source_end: r.int("source_end")?,
+                kind: r.parse("kind", span_kind)?,
+            },
         })
     })?;
     let documents = read_csv(dir, DOCUMENTS_CSV, |r| {
@@ -128,16 +124,7 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
             });
         }
         for s in &r.spans {
-            t.spans.push(SpanRec {
-                draft: r.draft.clone(),
-                para: s.para,
-                start: s.start,
-                end: s.end,
-                source: s.source.clone(),
-                source_start: s.source_start,
-                source_end: s.source_end,
-                kind: s.kind,
-            });
+            t.spans.push(SpanRec { draft: r.draft.clone(), span: s.clone() });
         }
         let d = &r.summary;
         t.documents.push(DocRec {
