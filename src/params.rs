@@ -179,10 +179,18 @@ pub const CLUSTER_MIN_SHARE: f64 = 0.65;
 /// Characters of a cluster's representative paragraph shown in `clusters.csv`.
 pub const CLUSTER_EXCERPT_CHARS: usize = 80;
 
-/// Shared significant chars a document pair needs, in multiples of `min_run`: one 13-char policy
-/// phrase shared by two reports makes a paragraph `partial` but is no evidence that one document
-/// was copied from the other.
-pub const PAIR_MIN_RUNS: usize = 2;
+/// Shared significant chars a document pair needs, in multiples of `min_run` (8 × 13 = 104, two or
+/// three sentences): one or two policy phrases shared by two reports make paragraphs `partial`
+/// but are no evidence that one document was copied from the other. Reading the government work
+/// reports' audit, nearly every pair sharing fewer than 100 chars shared a few formulas of the year
+/// (「清理废除妨碍统一市场和公平竞争的各种规定和做法」, 「稳中求进、提质增效的政策取向」), while
+/// consecutive reports recycling a passage share hundreds. WCopyfind's pair report has such a
+/// floor too (100 words by default).
+pub const PAIR_MIN_RUNS: usize = 8;
+
+/// … unless the shared text is at least this share of either document: a short notice copied
+/// whole is a pair however few chars it has.
+pub const PAIR_MIN_DOC_SHARE: f64 = 0.5;
 
 #[cfg(test)]
 mod tests {

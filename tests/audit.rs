@@ -252,3 +252,50 @@ fn one_shared_policy_phrase_makes_a_partial_paragraph_but_no_pair() {
     assert_eq!(verdicts, vec!["partial", "partial"]);
     assert_eq!(result.pairs, vec![]);
 }
+
+/// Real sentences of the 2026 provincial reports in corpus/: a phrase each pair of tests shares,
+/// and text of each report that the other does not have.
+const JOBS: &str = "切实加强外卖员、快递员、网约车司机等新就业群体服务保障";
+const NURSING: &str = "新增社区嵌入式养老服务机构";
+const ELDERLY: &str = "健全覆盖城乡的养老服务网络，实施好失能老人养老服务消费补贴项目，新增社区嵌入式养老服务机构150家，培育镇街区域养老服务中心100家，新增认知障碍照护床位3000张。";
+const HUBEI: &str = "统筹推进“水铁公空管”五类交通网络互联互通、整合运营，支持武汉建设国际性综合交通枢纽，支持襄阳、宜昌、黄冈-鄂州-黄石建设全国性综合交通枢纽，加快长江航道整治、武汉枢纽直通线、高速公路提质扩容、川气东送二线湖北段等重大项目建设，推动天河国际机场和花湖国际机场联动发展，努力打造内陆地区最为便捷的立体交通网络。";
+const ANHUI: &str = "基本公共服务均等化水平不高，稳就业促增收压力加大，民生保障短板不少。资源环境约束趋紧，绿色转型任务较重。一些重点领域还有风险隐患，安全发展基础需进一步夯实。一些政府工作人员市场化思维、国际化视野、专业化能力有待提升，一些部门“四风”问题依然存在，部分领域腐败问题仍有发生。";
+
+#[test]
+fn a_few_shared_policy_phrases_make_partial_paragraphs_but_no_pair() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).expect("write");
+    write(
+        "2026_甲省_工作报告.txt",
+        format!("{HUBEI}{JOBS}，稳定和扩大农民工等重点群体就业渠道。发展医养结合服务，{NURSING}110个、农村幸福院750个。\n"),
+    );
+    write(
+        "2026_乙省_工作报告.txt",
+        format!("{ANHUI}推进生活服务领域标准化建设，{JOBS}。实施好失能老人养老服务消费补贴项目，{NURSING}150家。\n"),
+    );
+    let corpus = load(dir.path());
+    let result = run_audit(&corpus);
+    let verdicts: Vec<Vec<String>> =
+        result.reports.iter().map(|r| r.paragraphs.iter().map(|p| p.verdict.to_string()).collect()).collect();
+    assert_eq!(verdicts, vec![vec!["partial"], vec!["partial"]]);
+    let shared: Vec<usize> = result.reports.iter().map(|r| r.paragraphs[0].matched_chars).collect();
+    assert_eq!(shared, vec![41, 41], "more than the 26 chars of one phrase");
+    assert_eq!(result.pairs, vec![], "two shared phrases are below the pair floor");
+}
+
+#[test]
+fn a_short_document_copied_whole_is_a_pair() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).expect("write");
+    write("20260110_养老服务通知.txt", format!("{ELDERLY}\n"));
+    write("20260302_工作报告.txt", format!("{HUBEI}\n{ELDERLY}\n{ANHUI}\n"));
+    let corpus = load(dir.path());
+    let result = run_audit(&corpus);
+    let pairs: Vec<(&str, &str, &str)> =
+        result.pairs.iter().map(|p| (p.doc_a.as_str(), p.doc_b.as_str(), p.source.as_str())).collect();
+    assert_eq!(
+        pairs,
+        vec![("20260110_养老服务通知.txt", "20260302_工作报告.txt", "20260110_养老服务通知.txt")]
+    );
+    assert_eq!(format!("{:.3}", result.pairs[0].share_a), "1.000");
+}

@@ -1,13 +1,13 @@
 //! `pairs.csv`: one row per pair of documents that share text counted as copying (never 套话),
 //! with how much of each it is and which one is likely the source. One phrase of the 13-char rule
 //! makes a paragraph `partial`, but says little about two whole documents: in the government work
-//! reports, each of 15 sampled pairs sharing fewer than 26 chars shared a policy phrase or a title
-//! (「提升生态系统多样性稳定性持续性」), not a passage, so a pair needs twice `min_run`.
+//! reports, pairs sharing fewer than about 100 chars shared a few policy phrases or titles
+//! (「提升生态系统多样性稳定性持续性」), not a passage, so a pair needs [`PAIR_MIN_RUNS`] × `min_run`.
 
 use super::dates::DocDate;
 use crate::check::Corpus;
 use crate::fingerprint::hamming;
-use crate::params::PAIR_MIN_RUNS;
+use crate::params::{PAIR_MIN_DOC_SHARE, PAIR_MIN_RUNS};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::io::Write;
@@ -55,7 +55,8 @@ pub struct PairRow {
 /// sides when both documents were audited; each side measures both documents (its own matched
 /// chars and the source chars its runs cover), and the larger measure wins, so a pair that
 /// retrieval found from one side only is still measured on both.
-/// A pair needs [`PAIR_MIN_RUNS`] × `min_run` shared chars.
+/// A pair needs [`PAIR_MIN_RUNS`] × `min_run` shared chars, or [`PAIR_MIN_DOC_SHARE`] of one of its
+/// documents.
 pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_run: usize) -> Vec<PairRow> {
     // (lower id, higher id) → (chars of lower, chars of higher, longest run)
     let mut merged: HashMap<(u32, u32), (usize, usize, usize)> = HashMap::new();
@@ -73,7 +74,11 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
     let ratio = |c: usize, total: usize| if total == 0 { 0.0 } else { (c as f64 / total as f64).min(1.0) };
     let mut rows: Vec<PairRow> = merged
         .into_iter()
-        .filter(|&(_, (a, b, _))| a.max(b) >= PAIR_MIN_RUNS * min_run)
+        .filter(|&((a, b), (ca, cb, _))| {
+            ca.max(cb) >= PAIR_MIN_RUNS * min_run
+                || ratio(ca, docs[a as usize].chars) >= PAIR_MIN_DOC_SHARE
+                || ratio(cb, docs[b as usize].chars) >= PAIR_MIN_DOC_SHARE
+        })
         .map(|((a, b), (ca, cb, longest))| {
             let (ia, ib) = (&docs[a as usize], &docs[b as usize]);
             let source = match (ia.date, ib.date) {
