@@ -70,7 +70,10 @@ pub fn align(draft: &[char], source: &[char], min_matched: usize) -> Vec<Run> {
             used[t] = true;
         }
         let run = run_of(&seeds, &solid, &chain);
-        if run.matched as f64 >= MIN_CHAIN_DENSITY * run.draft.len() as f64 {
+        // Numbers inside exact matches do not count as evidence, but they are matched text, not
+        // a gap: a copied table row of figures is dense.
+        let covered: usize = run.pieces.iter().map(|p| p.len()).sum();
+        if covered as f64 >= MIN_CHAIN_DENSITY * run.draft.len() as f64 {
             runs.push(run);
         }
     }
@@ -79,6 +82,10 @@ pub fn align(draft: &[char], source: &[char], min_matched: usize) -> Vec<Run> {
 }
 
 /// Maximal exact matches of at least [`SEED_GRAM`] chars.
+///
+/// A match is found once, at its first gram that may start a seed: a gram made only of numbers, or
+/// repeated too often in the source, starts none, so the match starts at the next gram instead
+/// (a verbatim paragraph opening with `１９５６年` is still one match).
 fn seeds(draft: &[char], source: &[char]) -> Vec<Seed> {
     let n = SEED_GRAM;
     if draft.len() < n || source.len() < n {
@@ -89,22 +96,27 @@ fn seeds(draft: &[char], source: &[char]) -> Vec<Seed> {
         .map(|j| (gram_key(&source[j..j + n]), j as u32))
         .collect();
     grams.sort_unstable();
-    let mut out = Vec::new();
-    for i in 0..=draft.len() - n {
-        let window = &draft[i..i + n];
-        if all_wild(window) {
-            continue;
-        }
+    let occurrences = |window: &[char]| {
         let key = gram_key(window);
         let lo = grams.partition_point(|&(k, _)| k < key);
         let hi = grams.partition_point(|&(k, _)| k <= key);
-        if hi - lo > SEED_GRAM_MAX_REPEAT {
+        lo..hi
+    };
+    let found: Vec<Range<usize>> = (0..=draft.len() - n).map(|i| occurrences(&draft[i..i + n])).collect();
+    let starts: Vec<bool> = (0..found.len())
+        .map(|i| !all_wild(&draft[i..i + n]) && found[i].len() <= SEED_GRAM_MAX_REPEAT)
+        .collect();
+    let mut out = Vec::new();
+    for (i, window) in draft.windows(n).enumerate() {
+        if !starts[i] {
             continue;
         }
-        for &(_, j) in &grams[lo..hi] {
+        for &(_, j) in &grams[found[i].clone()] {
             let j = j as usize;
-            if i > 0 && j > 0 && draft[i - 1] == source[j - 1] {
-                continue; // inside a longer match that starts earlier
+            // Inside a longer match that starts earlier, at a gram that starts seeds?
+            let mut back = (1..=i.min(j)).take_while(|&k| draft[i - k] == source[j - k]);
+            if back.any(|k| starts[i - k]) {
+                continue;
             }
             if source[j..j + n] != *window {
                 continue;
@@ -230,6 +242,20 @@ mod tests {
         assert_eq!(runs[0].draft, 4..4 + src.len());
         assert_eq!(runs[0].source, 0..src.len());
         assert_eq!(runs[0].matched, src.len());
+    }
+
+    #[test]
+    fn a_verbatim_copy_opening_with_a_number_is_one_run() {
+        // The 1956 budget report: numbers are wildcards, so the first gram starts no seed.
+        let text: Vec<char> = "１９５６年国营企业收入为１４３２８１４４０００元占本年预算收入的４８１９比１９５５年决算数增长２６４８"
+            .chars()
+            .map(|c| if c.is_numeric() { WILDCARD } else { c })
+            .collect();
+        let runs = align(&text, &text, 13);
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        assert_eq!(runs[0].draft, 1..text.len());
+        assert_eq!(runs[0].source, 1..text.len());
+        assert_eq!(runs[0].matched, 24, "numbers are no evidence");
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn sample_draft_verdicts_sources_and_flags() {
         chars(&source_text(NATIONAL_2025), s6.source_start, s6.source_end)
     );
     // The partial copy: one inserted sentence, located exactly in both texts.
-    let s5: Vec<_> = r.spans.iter().filter(|s| s.para == 5).collect();
+    let s5: Vec<_> = r.spans.iter().filter(|s| s.para == 5 && s.kind == SpanKind::Copy).collect();
     assert_eq!(s5.len(), 1);
     assert_eq!((s5[0].start, s5[0].end, s5[0].source_start, s5[0].source_end), (598, 640, 2600, 2642));
     assert_eq!(
@@ -92,7 +92,11 @@ fn sample_draft_verdicts_sources_and_flags() {
     assert!(r.paragraphs[6].score > 0.9 && r.paragraphs[9].score > 0.85);
     // 套话 is boilerplate, with boilerplate spans only.
     assert!(r.spans.iter().filter(|s| s.para == 4).all(|s| s.kind == SpanKind::Boilerplate));
-    assert!(r.spans.iter().filter(|s| s.para != 4).all(|s| s.kind == SpanKind::Copy));
+    assert!(r.spans.iter().filter(|s| s.para != 4 && s.para != 5).all(|s| s.kind == SpanKind::Copy));
+    // ¶5 also opens with a statistics formula (「增长…规上工业增加值增长」), numbers bridged.
+    let bp5: Vec<_> = r.spans.iter().filter(|s| s.para == 5 && s.kind == SpanKind::Boilerplate).collect();
+    assert_eq!(bp5.len(), 1);
+    assert_eq!((bp5[0].start, bp5[0].end, bp5[0].source_start, bp5[0].source_end), (485, 513, 803, 837));
     // Template residue.
     assert_eq!(
         r.paragraphs[7].flags,
