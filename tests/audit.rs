@@ -128,6 +128,15 @@ fn the_same_verdicts_on_the_shipped_corpus() {
         assert_eq!(&alone, &result.reports[id as usize], "{name}");
         assert!(alone.paragraphs.iter().any(|p| !p.source.is_empty()), "{name} has sources");
     }
+    // The 2026 reports' 「“十五五”时期是…关键时期」 paragraph, in six variants that each match
+    // another closely (so their verdicts are copy), is a formula of the year: 6 documents > 3.
+    let plan = result
+        .clusters
+        .iter()
+        .find(|c| c.excerpt.starts_with("“十五五”时期是基本实现社会主义现代化夯实基础"))
+        .expect("the 十五五 cluster");
+    assert_eq!((plan.documents, plan.kind), (6, ClusterKind::Boilerplate));
+    assert!(result.clusters.iter().all(|c| c.documents <= 3 || c.kind == ClusterKind::Boilerplate));
 }
 
 fn chachong(args: &[&str]) -> std::process::Output {

@@ -15,7 +15,7 @@ use super::pairs::DocInfo;
 use crate::check::Checker;
 use crate::classify::Verdict;
 use crate::index::ParaRef;
-use crate::params::{CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS};
+use crate::params::{boilerplate_min_df, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS};
 use crate::report::DraftReport;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -166,7 +166,15 @@ fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &Clust
         })
         .collect();
     let copied = verdicts.iter().filter(|&&v| v == Verdict::Copy || v == Verdict::Partial).count();
-    let kind = if 2 * copied >= verdicts.len() { ClusterKind::Specific } else { ClusterKind::Boilerplate };
+    // A paragraph recycled in more documents than the 套话 threshold is a formula of the corpus,
+    // as the check calls a shingle in that many documents, whatever the members' own verdicts
+    // (each variant may match only one other variant closely).
+    let widespread = distinct.len() > boilerplate_min_df(index.docs.saturating_sub(1)) as usize;
+    let kind = if !widespread && 2 * copied >= verdicts.len() {
+        ClusterKind::Specific
+    } else {
+        ClusterKind::Boilerplate
+    };
     let rep_doc = &corpus.doc(rep.doc).doc;
     let rep_para = &rep_doc.paragraphs[rep.para as usize];
     let text = &rep_doc.text[rep_para.byte_start..rep_para.byte_end];
