@@ -15,7 +15,7 @@ use super::pairs::DocInfo;
 use crate::check::Checker;
 use crate::classify::Verdict;
 use crate::index::ParaRef;
-use crate::params::{boilerplate_min_df, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS};
+use crate::params::{boilerplate_min_df, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS, FUZZY_RUN_FACTOR};
 use crate::report::DraftReport;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -170,7 +170,11 @@ fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &Clust
     // as the check calls a shingle in that many documents, whatever the members' own verdicts
     // (each variant may match only one other variant closely).
     let widespread = distinct.len() > boilerplate_min_df(index.docs.saturating_sub(1)) as usize;
-    let kind = if !widespread && 2 * copied >= verdicts.len() {
+    // A paragraph too short to count as copying without an exact 13-char run twice over is a
+    // heading, a title or a campaign's name (「一、“九五”时期国民经济和社会发展的回顾」).
+    let chars = info.lens[index.global(rep) as usize] as usize;
+    let heading = chars < FUZZY_RUN_FACTOR * checker.settings.min_run;
+    let kind = if !widespread && !heading && 2 * copied >= verdicts.len() {
         ClusterKind::Specific
     } else {
         ClusterKind::Boilerplate
@@ -185,7 +189,7 @@ fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &Clust
         earliest: corpus.doc(rep.doc).name.clone(),
         earliest_date: docs[rep.doc as usize].date.map(|d| d.to_string()).unwrap_or_default(),
         kind,
-        chars: info.lens[index.global(rep) as usize] as usize,
+        chars,
         excerpt: text.chars().take(CLUSTER_EXCERPT_CHARS).collect(),
         members: refs
             .iter()
