@@ -60,23 +60,29 @@ pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
         shingles.extend_from_slice(&d.prints.shingles);
     }
     // Deflating the texts takes as long as the sorts: both at once keep both cores busy.
-    let ((mut postings, shingles, tables), blobs) = rayon::join(
+    let (((post_keys, post_paras), (df_keys, df_counts), tables), texts) = rayon::join(
         || {
-            let (postings, shingles) =
-                rayon::join(|| bucket_sort(postings, |&(h, _)| h), || bucket_sort(shingles, |&h| h));
+            let (postings, df) = rayon::join(
+                || {
+                    let mut postings = bucket_sort(postings, |&(h, _)| h);
+                    postings.dedup();
+                    postings.into_iter().unzip::<u64, u32, Vec<u64>, Vec<u32>>()
+                },
+                || {
+                    let shingles = bucket_sort(shingles, |&h| h);
+                    let mut df = (Vec::new(), Vec::new());
+                    for run in shingles.chunk_by(|a, b| a == b) {
+                        df.0.push(run[0]);
+                        df.1.push(run.len() as u32);
+                    }
+                    df
+                },
+            );
             let tables: Vec<Vec<u64>> = (0..SIM_TABLES.len()).map(|b| sim_table(&simhashes, b)).collect();
-            (postings, shingles, tables)
+            (postings, df, tables)
         },
-        || compress_texts(docs),
+        || stored_texts(docs),
     );
-    postings.dedup();
-    let (post_keys, post_paras): (Vec<u64>, Vec<u32>) = postings.into_iter().unzip();
-    let mut df_keys = Vec::new();
-    let mut df_counts = Vec::new();
-    for run in shingles.chunk_by(|a, b| a == b) {
-        df_keys.push(run[0]);
-        df_counts.push(run.len() as u32);
-    }
 
     let mut w = Writer::new(FileKind::Segment);
     w.u32s(Section::DocStart, doc_start);
@@ -89,7 +95,7 @@ pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
         w.keys(*section, *fence, t);
     }
     w.u64s(Section::Simhashes, simhashes);
-    write_docs(&mut w, docs, blobs);
+    write_docs(&mut w, docs, texts);
     w.finish()
 }
 
@@ -148,20 +154,38 @@ fn sim_table(simhashes: &[u64], block: usize) -> Vec<u64> {
     t
 }
 
-/// Each document's deflated text, when every document has its text to store.
-fn compress_texts(docs: &[SegmentDoc]) -> Option<Vec<Vec<u8>>> {
-    if docs.is_empty() || docs.iter().any(|d| d.stored.is_none()) {
-        return None;
-    }
-    Some(
-        docs.par_iter()
-            .map(|d| d.stored.as_ref().map(|s| compress(s.text.as_bytes())).unwrap_or_default())
-            .collect(),
-    )
+/// The documents' paragraphs, deflated texts and text offsets, when every document has its text
+/// to store.
+struct Texts {
+    paras: Vec<u32>,
+    offsets: Vec<u64>,
+    deflated: Vec<u8>,
 }
 
-/// Names, file metadata, paragraphs and compressed texts (`blobs`, from [`compress_texts`]).
-fn write_docs(w: &mut Writer, docs: &[SegmentDoc], blobs: Option<Vec<Vec<u8>>>) {
+fn stored_texts(docs: &[SegmentDoc]) -> Option<Texts> {
+    let stored: Vec<&StoredText> = docs.iter().map(|d| d.stored.as_ref()).collect::<Option<_>>()?;
+    if stored.is_empty() {
+        return None;
+    }
+    let blobs: Vec<Vec<u8>> = stored.par_iter().map(|s| compress(s.text.as_bytes())).collect();
+    let mut paras = Vec::with_capacity(4 * stored.iter().map(|s| s.paragraphs.len()).sum::<usize>());
+    for s in &stored {
+        for p in &s.paragraphs {
+            paras.extend([p.start, p.end, p.byte_start, p.byte_end].map(|v| v as u32));
+        }
+    }
+    let mut offsets = Vec::with_capacity(blobs.len() + 1);
+    offsets.push(0u64);
+    let mut deflated = Vec::with_capacity(blobs.iter().map(Vec::len).sum());
+    for b in blobs {
+        deflated.extend_from_slice(&b);
+        offsets.push(deflated.len() as u64);
+    }
+    Some(Texts { paras, offsets, deflated })
+}
+
+/// Names, file metadata, and the stored texts when there are.
+fn write_docs(w: &mut Writer, docs: &[SegmentDoc], texts: Option<Texts>) {
     let mut name_offsets = vec![0u64];
     let mut names = Vec::new();
     let mut meta = Vec::with_capacity(docs.len() * 3);
@@ -173,22 +197,10 @@ fn write_docs(w: &mut Writer, docs: &[SegmentDoc], blobs: Option<Vec<Vec<u8>>>) 
     w.u64s(Section::NameOffsets, name_offsets);
     w.bytes(Section::Names, names);
     w.u64s(Section::DocMeta, meta);
-    if let Some(blobs) = blobs {
-        let mut paras = Vec::new();
-        for s in docs.iter().filter_map(|d| d.stored.as_ref()) {
-            for p in &s.paragraphs {
-                paras.extend([p.start, p.end, p.byte_start, p.byte_end].map(|v| v as u32));
-            }
-        }
-        let mut text_offsets = vec![0u64];
-        let mut texts = Vec::with_capacity(blobs.iter().map(Vec::len).sum());
-        for b in blobs {
-            texts.extend_from_slice(&b);
-            text_offsets.push(texts.len() as u64);
-        }
-        w.u32s(Section::Paras, paras);
-        w.u64s(Section::TextOffsets, text_offsets);
-        w.bytes(Section::Texts, texts);
+    if let Some(t) = texts {
+        w.u32s(Section::Paras, t.paras);
+        w.u64s(Section::TextOffsets, t.offsets);
+        w.bytes(Section::Texts, t.deflated);
     }
 }
 
@@ -231,6 +243,27 @@ pub fn decompress(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bucket_and_counting_sorts_agree_with_a_plain_sort() {
+        let hashes: Vec<u64> =
+            (0..20_000u64).map(|i| xxhash_rust::xxh3::xxh3_64(&(i % 7_000).to_le_bytes())).collect();
+        let pairs: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, (i % 5) as u32)).collect();
+        let mut expected = pairs.clone();
+        expected.sort_unstable();
+        assert_eq!(bucket_sort(pairs, |&(h, _)| h), expected);
+        let mut short = vec![3u64, 1, 2];
+        assert_eq!(bucket_sort(short.clone(), |&h| h), {
+            short.sort_unstable();
+            short
+        });
+        for block in 0..SIM_TABLES.len() {
+            let mut expected: Vec<u64> =
+                hashes.iter().enumerate().map(|(p, &h)| sim_entry(h, block, p as u32)).collect();
+            expected.sort_unstable();
+            assert_eq!(sim_table(&hashes, block), expected);
+        }
+    }
 
     #[test]
     fn texts_round_trip_through_deflate() {
