@@ -143,3 +143,28 @@ impl Default for Analyzer {
         Analyzer::new()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// Indexing's buffer-reusing path must give exactly what `analyze` gives, paragraph after
+    /// paragraph through the same scratch.
+    #[test]
+    fn index_print_matches_analyze() {
+        let text = "全年共举行集体学习12次，XXX同志牵头。\n笔杆儿网www.bgzjy.cn坚持稳中求进工作总基调。\n\
+                    ＡＢＣ２０２４年\n好\n\n统筹推进五位一体总体布局，协调推进四个全面战略布局。";
+        let doc = crate::ingest::document_from_bytes(&PathBuf::from("a.txt"), text.as_bytes()).expect("text");
+        let analyzer = Analyzer::new();
+        let (mut buf, mut scratch) = (String::new(), Scratch::default());
+        assert!(doc.paragraphs.len() >= 4);
+        for para in &doc.paragraphs {
+            let a = analyzer.analyze(&doc, para, &mut buf);
+            let p = analyzer.index_print(&doc, para, &mut scratch);
+            assert_eq!(p.winnowed, a.print.winnowed.as_slice());
+            assert_eq!(p.shingles, a.shingles.iter().map(|s| s.hash).collect::<Vec<_>>().as_slice());
+            assert_eq!(p.simhash, a.print.simhash);
+        }
+    }
+}
