@@ -1,13 +1,14 @@
 //! Runs the per-paragraph stages — marks, normalize, tokenize, shingle, fingerprint — the same way
 //! for corpus documents and drafts, so both sides of a comparison are cut alike.
 
-use crate::fingerprint::{fingerprint, ParagraphPrint};
+use crate::fingerprint::{fingerprint, simhash, winnow_into, ParagraphPrint};
 use crate::ingest::{Document, Limits, Paragraph};
 use crate::marks::{MarkTable, Marks};
-use crate::normalize::{normalize_with, Normalized};
-use crate::shingle::{shingles, Shingle};
+use crate::normalize::{normalize_with, significant_into, Normalized};
+use crate::params::WINNOW_WINDOW;
+use crate::shingle::{shingles, shingles_into, Shingle};
 use crate::taohua::Lexicon;
-use crate::tokenize::tokenize;
+use crate::tokenize::{tokenize, tokenize_into, Token};
 use jieba_rs::Jieba;
 use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -64,6 +65,27 @@ pub struct AnalyzedParagraph {
     pub print: ParagraphPrint,
 }
 
+/// Buffers reused from paragraph to paragraph when indexing, so that fingerprinting a document
+/// allocates per document, not per paragraph and stage.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    significant: String,
+    tokens: Vec<Token>,
+    shingles: Vec<Shingle>,
+    hashes: Vec<u64>,
+    winnowed: Vec<u64>,
+}
+
+/// What the index keeps of a paragraph, borrowed from a [`Scratch`]: the same values as the
+/// [`AnalyzedParagraph`] of [`Analyzer::analyze`].
+pub struct IndexPrint<'a> {
+    /// Winnowed shingle hashes, sorted, without repeats.
+    pub winnowed: &'a [u64],
+    /// Every shingle hash, in text order.
+    pub shingles: &'a [u64],
+    pub simhash: u64,
+}
+
 impl Analyzer {
     /// Loads the segmenter, the built-in mark table and the 套话 lexicon.
     pub fn new() -> Analyzer {
@@ -92,10 +114,57 @@ impl Analyzer {
         let print = fingerprint(&shingles);
         AnalyzedParagraph { marks, norm, shingles, print }
     }
+
+    /// The fingerprints of [`Analyzer::analyze`] alone, computed in `scratch`'s buffers.
+    pub fn index_print<'a>(
+        &self,
+        doc: &Document,
+        para: &Paragraph,
+        scratch: &'a mut Scratch,
+    ) -> IndexPrint<'a> {
+        let text = &doc.text[para.byte_start..para.byte_end];
+        let marks = self.marks.scan(text);
+        significant_into(text, &marks, self.fold_traditional, &mut scratch.significant);
+        tokenize_into(&self.jieba, &scratch.significant, &mut scratch.tokens);
+        shingles_into(&scratch.tokens, &mut scratch.shingles);
+        scratch.hashes.clear();
+        scratch.hashes.extend(scratch.shingles.iter().map(|s| s.hash));
+        winnow_into(&scratch.hashes, WINNOW_WINDOW, &mut scratch.winnowed);
+        IndexPrint {
+            winnowed: &scratch.winnowed,
+            shingles: &scratch.hashes,
+            simhash: simhash(scratch.shingles.iter().map(|s| (s.hash, s.end - s.start))),
+        }
+    }
 }
 
 impl Default for Analyzer {
     fn default() -> Self {
         Analyzer::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// Indexing's buffer-reusing path must give exactly what `analyze` gives, paragraph after
+    /// paragraph through the same scratch.
+    #[test]
+    fn index_print_matches_analyze() {
+        let text = "全年共举行集体学习12次，XXX同志牵头。\n笔杆儿网www.bgzjy.cn坚持稳中求进工作总基调。\n\
+                    ＡＢＣ２０２４年\n好\n\n统筹推进五位一体总体布局，协调推进四个全面战略布局。";
+        let doc = crate::ingest::document_from_bytes(&PathBuf::from("a.txt"), text.as_bytes()).expect("text");
+        let analyzer = Analyzer::new();
+        let (mut buf, mut scratch) = (String::new(), Scratch::default());
+        assert!(doc.paragraphs.len() >= 4);
+        for para in &doc.paragraphs {
+            let a = analyzer.analyze(&doc, para, &mut buf);
+            let p = analyzer.index_print(&doc, para, &mut scratch);
+            assert_eq!(p.winnowed, a.print.winnowed.as_slice());
+            assert_eq!(p.shingles, a.shingles.iter().map(|s| s.hash).collect::<Vec<_>>().as_slice());
+            assert_eq!(p.simhash, a.print.simhash);
+        }
     }
 }

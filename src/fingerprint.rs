@@ -30,10 +30,18 @@ pub fn fingerprint(shingles: &[Shingle]) -> ParagraphPrint {
 /// Robust winnowing: in each window of `w` hashes select the minimum (the rightmost one on ties)
 /// and record it when it differs from the previous selection. Fewer than `w` hashes: their minimum.
 pub fn winnow(hashes: &[u64], w: usize) -> Vec<u64> {
+    let mut out = Vec::new();
+    winnow_into(hashes, w, &mut out);
+    out
+}
+
+/// [`winnow`] into `out` (cleared first), sorted and without repeats, for callers that reuse one
+/// vector across paragraphs.
+pub fn winnow_into(hashes: &[u64], w: usize, out: &mut Vec<u64>) {
+    out.clear();
     let w = w.max(1);
-    let mut out: Vec<u64> = Vec::new();
     if hashes.is_empty() {
-        return out;
+        return;
     }
     let mut last: Option<usize> = None;
     let windows = hashes.len().saturating_sub(w) + 1;
@@ -52,8 +60,25 @@ pub fn winnow(hashes: &[u64], w: usize) -> Vec<u64> {
     }
     out.sort_unstable();
     out.dedup();
-    out
 }
+
+/// `BYTE_MASKS[b][j]` is all ones when bit `j` of `b` is set, else 0: SimHash adds a feature's
+/// weight to eight bit counters at once by masking it, a byte of the hash at a time.
+static BYTE_MASKS: [[u32; 8]; 256] = {
+    let mut t = [[0u32; 8]; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut j = 0;
+        while j < 8 {
+            if (b >> j) & 1 == 1 {
+                t[b][j] = u32::MAX;
+            }
+            j += 1;
+        }
+        b += 1;
+    }
+    t
+};
 
 /// Weighted 64-bit SimHash: each feature adds its weight to the bit counters where its hash has a
 /// 1 and subtracts it where it has a 0; the result has a 1 where the sum is positive.
@@ -64,9 +89,11 @@ pub fn simhash(features: impl Iterator<Item = (u64, u32)>) -> u64 {
     let mut total = 0u64;
     for (hash, weight) in features {
         total += u64::from(weight);
-        for (bit, acc) in ones.iter_mut().enumerate() {
-            let set = ((hash >> bit) & 1) as u32;
-            *acc = acc.wrapping_add(weight & set.wrapping_neg());
+        for (k, acc) in ones.chunks_exact_mut(8).enumerate() {
+            let mask = &BYTE_MASKS[(hash >> (8 * k)) as u8 as usize];
+            for (a, m) in acc.iter_mut().zip(mask) {
+                *a = a.wrapping_add(weight & m);
+            }
         }
     }
     ones.iter()

@@ -93,6 +93,22 @@ pub fn normalize_with(text: &str, char_start: usize, marks: &Marks, fold_traditi
         chars: Vec::with_capacity(text.len() / 3 + 1),
         offsets: Vec::with_capacity(text.len() / 3 + 1),
     };
+    each_significant(text, marks, fold_traditional, |n, f| {
+        out.chars.push(f);
+        out.offsets.push((char_start + n) as u32);
+    });
+    out
+}
+
+/// The significant chars of [`normalize_with`] alone, into `out` (cleared first): what indexing
+/// needs, without the offsets and without allocating per paragraph.
+pub fn significant_into(text: &str, marks: &Marks, fold_traditional: bool, out: &mut String) {
+    out.clear();
+    each_significant(text, marks, fold_traditional, |_, f| out.push(f));
+}
+
+/// Calls `emit(n, folded)` for each significant char of `text`, `n` being its char index in `text`.
+fn each_significant(text: &str, marks: &Marks, fold_traditional: bool, mut emit: impl FnMut(usize, char)) {
     let mut noise = marks.noise.iter().peekable();
     let mut slots = marks.slots.iter().peekable();
     for (n, (b, c)) in text.char_indices().enumerate() {
@@ -104,11 +120,9 @@ pub fn normalize_with(text: &str, char_start: usize, marks: &Marks, fold_traditi
         let folded = if slots.peek().is_some_and(|r| r.start <= b) { Some(WILDCARD) } else { fold(c) };
         let folded = if fold_traditional { folded.map(to_simplified) } else { folded };
         if let Some(f) = folded {
-            out.chars.push(f);
-            out.offsets.push((char_start + n) as u32);
+            emit(n, f);
         }
     }
-    out
 }
 
 #[cfg(test)]

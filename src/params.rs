@@ -25,6 +25,11 @@ pub const ANALYSIS_VERSION: u32 = 1;
 /// build, which holds one batch's fingerprints at a time.
 pub const SEGMENT_BATCH_BYTES: usize = 64 << 20;
 
+/// Keys per bucket aimed at when a build sorts postings and shingle hashes: one radix pass on the
+/// top bits of the (uniform) hashes spreads them into buckets of about this many, each sorted
+/// within the L2 cache and in parallel with the others.
+pub const SORT_BUCKET_KEYS: usize = 2048;
+
 /// An index is compacted (its segments merged into one) when it has more segments than this…
 pub const COMPACT_MAX_SEGMENTS: usize = 8;
 /// …or when this share of its documents has been removed or replaced.

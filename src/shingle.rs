@@ -15,15 +15,23 @@ pub struct Shingle {
 /// The shingles of a paragraph's words. A paragraph shorter than one shingle gives one shingle of
 /// all its words; shingles made only of wildcards (a list of numbers) carry no evidence and are left out.
 pub fn shingles(tokens: &[Token]) -> Vec<Shingle> {
+    let mut out = Vec::new();
+    shingles_into(tokens, &mut out);
+    out
+}
+
+/// [`shingles`] into `out` (cleared first), for callers that reuse one vector across paragraphs.
+pub fn shingles_into(tokens: &[Token], out: &mut Vec<Shingle>) {
+    out.clear();
     let k = SHINGLE_WORDS.min(tokens.len());
     if k == 0 {
-        return Vec::new();
+        return;
     }
-    tokens
-        .windows(k)
-        .filter(|w| w.iter().any(|t| t.hash != WILDCARD_HASH))
-        .map(|w| Shingle { hash: shingle_hash(w), start: w[0].start, end: w[k - 1].end })
-        .collect()
+    out.extend(tokens.windows(k).filter(|w| w.iter().any(|t| t.hash != WILDCARD_HASH)).map(|w| Shingle {
+        hash: shingle_hash(w),
+        start: w[0].start,
+        end: w[k - 1].end,
+    }));
 }
 
 /// XXH3-64 of the words' hashes as little-endian bytes: stable, and independent of word lengths.

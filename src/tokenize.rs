@@ -29,8 +29,16 @@ pub fn segmenter() -> Jieba {
 pub fn tokenize(jieba: &Jieba, norm: &Normalized, buf: &mut String) -> Vec<Token> {
     buf.clear();
     buf.extend(norm.chars.iter());
-    let mut out: Vec<Token> = Vec::new();
-    for t in jieba.cut(buf, false) {
+    let mut out = Vec::new();
+    tokenize_into(jieba, buf, &mut out);
+    out
+}
+
+/// Cuts `significant`, a paragraph's significant chars as one string, into words in `out`
+/// (cleared first), so that a caller fingerprinting many paragraphs reuses one vector.
+pub fn tokenize_into(jieba: &Jieba, significant: &str, out: &mut Vec<Token>) {
+    out.clear();
+    for t in jieba.cut(significant, false) {
         let token = Token { hash: word_hash(t.word), start: t.start as u32, end: t.end as u32 };
         // jieba cuts "##" into one token per char; a number is one word whatever its length.
         match out.last_mut() {
@@ -38,13 +46,13 @@ pub fn tokenize(jieba: &Jieba, norm: &Normalized, buf: &mut String) -> Vec<Token
             _ => out.push(token),
         }
     }
-    out
 }
 
 /// Stable hash of a word; a word made only of wildcards (a number, a slot) hashes to
 /// [`WILDCARD_HASH`] whatever its length.
 pub fn word_hash(word: &str) -> u64 {
-    if word.chars().all(|c| c == WILDCARD) {
+    // WILDCARD is ASCII, so a word of wildcards is a run of its byte.
+    if word.bytes().all(|b| b == WILDCARD as u8) {
         WILDCARD_HASH
     } else {
         xxh3_64(word.as_bytes())

@@ -3,6 +3,7 @@
 use super::segment::{FileKind, Section, Writer};
 use super::DocPrints;
 use crate::ingest::Paragraph;
+use crate::params::SORT_BUCKET_KEYS;
 use rayon::prelude::*;
 use std::io::Write;
 
@@ -58,16 +59,30 @@ pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
         postings.extend(d.prints.postings.iter().map(|&(h, p)| (h, base + p)));
         shingles.extend_from_slice(&d.prints.shingles);
     }
-    postings.par_sort_unstable();
-    postings.dedup();
-    let (post_keys, post_paras): (Vec<u64>, Vec<u32>) = postings.into_iter().unzip();
-    shingles.par_sort_unstable();
-    let mut df_keys = Vec::new();
-    let mut df_counts = Vec::new();
-    for run in shingles.chunk_by(|a, b| a == b) {
-        df_keys.push(run[0]);
-        df_counts.push(run.len() as u32);
-    }
+    // Deflating the texts takes as long as the sorts: both at once keep both cores busy.
+    let (((post_keys, post_paras), (df_keys, df_counts), tables), texts) = rayon::join(
+        || {
+            let (postings, df) = rayon::join(
+                || {
+                    let mut postings = bucket_sort(postings, |&(h, _)| h);
+                    postings.dedup();
+                    postings.into_iter().unzip::<u64, u32, Vec<u64>, Vec<u32>>()
+                },
+                || {
+                    let shingles = bucket_sort(shingles, |&h| h);
+                    let mut df = (Vec::new(), Vec::new());
+                    for run in shingles.chunk_by(|a, b| a == b) {
+                        df.0.push(run[0]);
+                        df.1.push(run.len() as u32);
+                    }
+                    df
+                },
+            );
+            let tables: Vec<Vec<u64>> = (0..SIM_TABLES.len()).map(|b| sim_table(&simhashes, b)).collect();
+            (postings, df, tables)
+        },
+        || stored_texts(docs),
+    );
 
     let mut w = Writer::new(FileKind::Segment);
     w.u32s(Section::DocStart, doc_start);
@@ -76,19 +91,101 @@ pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
     w.u32s(Section::PostParas, post_paras);
     w.keys(Section::DfKeys, Section::DfKeysFence, df_keys);
     w.u32s(Section::DfCounts, df_counts);
-    for (block, (section, fence)) in SIM_TABLES.iter().enumerate() {
-        let mut t: Vec<u64> =
-            simhashes.iter().enumerate().map(|(p, &h)| sim_entry(h, block, p as u32)).collect();
-        t.par_sort_unstable();
+    for ((section, fence), t) in SIM_TABLES.iter().zip(tables) {
         w.keys(*section, *fence, t);
     }
     w.u64s(Section::Simhashes, simhashes);
-    write_docs(&mut w, docs);
+    write_docs(&mut w, docs, texts);
     w.finish()
 }
 
-/// Names, file metadata, paragraphs and compressed texts.
-fn write_docs(w: &mut Writer, docs: &[SegmentDoc]) {
+/// Sorts `v` by one radix pass on the top bits of `hash`, which must order the items as `Ord`
+/// does at that precision, and then sorts each bucket on its own, in parallel. The hashes are
+/// uniform, so the buckets are small and sort in cache.
+fn bucket_sort<T: Ord + Copy + Default + Send>(v: Vec<T>, hash: impl Fn(&T) -> u64) -> Vec<T> {
+    let bits = (v.len() / SORT_BUCKET_KEYS).max(1).ilog2().min(16);
+    if bits == 0 {
+        let mut v = v;
+        v.sort_unstable();
+        return v;
+    }
+    let bucket = |x: &T| (hash(x) >> (64 - bits)) as usize;
+    let mut next = vec![0usize; (1 << bits) + 1];
+    for x in &v {
+        next[bucket(x) + 1] += 1;
+    }
+    for b in 1..next.len() {
+        next[b] += next[b - 1];
+    }
+    let lens: Vec<usize> = next.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut out = vec![T::default(); v.len()];
+    for x in v {
+        let b = bucket(&x);
+        out[next[b]] = x;
+        next[b] += 1;
+    }
+    let mut buckets = Vec::with_capacity(lens.len());
+    let mut rest = out.as_mut_slice();
+    for len in lens {
+        let (head, tail) = rest.split_at_mut(len);
+        buckets.push(head);
+        rest = tail;
+    }
+    buckets.into_par_iter().with_min_len(64).for_each(|b| b.sort_unstable());
+    out
+}
+
+/// A SimHash table sorted by block value, then paragraph: a counting sort on the 16-bit block,
+/// filled in paragraph order.
+fn sim_table(simhashes: &[u64], block: usize) -> Vec<u64> {
+    let mut next = vec![0usize; (1 << 16) + 1];
+    for &h in simhashes {
+        next[sim_block(h, block) as usize + 1] += 1;
+    }
+    for b in 1..next.len() {
+        next[b] += next[b - 1];
+    }
+    let mut t = vec![0u64; simhashes.len()];
+    for (p, &h) in simhashes.iter().enumerate() {
+        let b = sim_block(h, block) as usize;
+        t[next[b]] = sim_entry(h, block, p as u32);
+        next[b] += 1;
+    }
+    t
+}
+
+/// The documents' paragraphs, deflated texts and text offsets, when every document has its text
+/// to store.
+struct Texts {
+    paras: Vec<u32>,
+    offsets: Vec<u64>,
+    deflated: Vec<u8>,
+}
+
+fn stored_texts(docs: &[SegmentDoc]) -> Option<Texts> {
+    let stored: Vec<&StoredText> = docs.iter().map(|d| d.stored.as_ref()).collect::<Option<_>>()?;
+    if stored.is_empty() {
+        return None;
+    }
+    let blobs: Vec<Vec<u8>> = stored.par_iter().map(|s| compress(s.text.as_bytes())).collect();
+    let mut paras = Vec::with_capacity(4 * stored.iter().map(|s| s.paragraphs.len()).sum::<usize>());
+    for s in &stored {
+        for p in &s.paragraphs {
+            paras.extend([p.start, p.end, p.byte_start, p.byte_end].map(|v| v as u32));
+        }
+    }
+    let mut offsets = Vec::with_capacity(blobs.len() + 1);
+    offsets.push(0u64);
+    let mut deflated = Vec::with_capacity(blobs.iter().map(Vec::len).sum());
+    for b in blobs {
+        deflated.extend_from_slice(&b);
+        offsets.push(deflated.len() as u64);
+    }
+    Some(Texts { paras, offsets, deflated })
+}
+
+/// Names, file metadata, and the stored texts when there are.
+fn write_docs(w: &mut Writer, docs: &[SegmentDoc], texts: Option<Texts>) {
     let mut name_offsets = vec![0u64];
     let mut names = Vec::new();
     let mut meta = Vec::with_capacity(docs.len() * 3);
@@ -100,26 +197,10 @@ fn write_docs(w: &mut Writer, docs: &[SegmentDoc]) {
     w.u64s(Section::NameOffsets, name_offsets);
     w.bytes(Section::Names, names);
     w.u64s(Section::DocMeta, meta);
-    if docs.iter().all(|d| d.stored.is_some()) && !docs.is_empty() {
-        let mut paras = Vec::new();
-        for s in docs.iter().filter_map(|d| d.stored.as_ref()) {
-            for p in &s.paragraphs {
-                paras.extend([p.start, p.end, p.byte_start, p.byte_end].map(|v| v as u32));
-            }
-        }
-        let blobs: Vec<Vec<u8>> = docs
-            .par_iter()
-            .map(|d| d.stored.as_ref().map(|s| compress(s.text.as_bytes())).unwrap_or_default())
-            .collect();
-        let mut text_offsets = vec![0u64];
-        let mut texts = Vec::with_capacity(blobs.iter().map(Vec::len).sum());
-        for b in blobs {
-            texts.extend_from_slice(&b);
-            text_offsets.push(texts.len() as u64);
-        }
-        w.u32s(Section::Paras, paras);
-        w.u64s(Section::TextOffsets, text_offsets);
-        w.bytes(Section::Texts, texts);
+    if let Some(t) = texts {
+        w.u32s(Section::Paras, t.paras);
+        w.u64s(Section::TextOffsets, t.offsets);
+        w.bytes(Section::Texts, t.deflated);
     }
 }
 
@@ -162,6 +243,27 @@ pub fn decompress(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bucket_and_counting_sorts_agree_with_a_plain_sort() {
+        let hashes: Vec<u64> =
+            (0..20_000u64).map(|i| xxhash_rust::xxh3::xxh3_64(&(i % 7_000).to_le_bytes())).collect();
+        let pairs: Vec<(u64, u32)> = hashes.iter().enumerate().map(|(i, &h)| (h, (i % 5) as u32)).collect();
+        let mut expected = pairs.clone();
+        expected.sort_unstable();
+        assert_eq!(bucket_sort(pairs, |&(h, _)| h), expected);
+        let mut short = vec![3u64, 1, 2];
+        assert_eq!(bucket_sort(short.clone(), |&h| h), {
+            short.sort_unstable();
+            short
+        });
+        for block in 0..SIM_TABLES.len() {
+            let mut expected: Vec<u64> =
+                hashes.iter().enumerate().map(|(p, &h)| sim_entry(h, block, p as u32)).collect();
+            expected.sort_unstable();
+            assert_eq!(sim_table(&hashes, block), expected);
+        }
+    }
 
     #[test]
     fn texts_round_trip_through_deflate() {

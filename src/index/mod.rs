@@ -11,7 +11,7 @@ pub mod merge;
 pub mod segment;
 pub mod store;
 
-use crate::analyze::Analyzer;
+use crate::analyze::{Analyzer, Scratch};
 use crate::corpus::CorpusDoc;
 use crate::fingerprint::hamming;
 use crate::params::{
@@ -41,13 +41,13 @@ pub struct DocPrints {
 
 /// Fingerprints every paragraph of a document.
 pub fn fingerprint_document(analyzer: &Analyzer, doc: &CorpusDoc) -> DocPrints {
-    let mut buf = String::new();
+    let mut scratch = Scratch::default();
     let mut out = DocPrints::default();
     for (i, para) in doc.doc.paragraphs.iter().enumerate() {
-        let a = analyzer.analyze(&doc.doc, para, &mut buf);
-        out.postings.extend(a.print.winnowed.iter().map(|&h| (h, i as u32)));
-        out.shingles.extend(a.shingles.iter().map(|s| s.hash));
-        out.simhashes.push(a.print.simhash);
+        let p = analyzer.index_print(&doc.doc, para, &mut scratch);
+        out.postings.extend(p.winnowed.iter().map(|&h| (h, i as u32)));
+        out.shingles.extend_from_slice(p.shingles);
+        out.simhashes.push(p.simhash);
     }
     out.shingles.sort_unstable();
     out.shingles.dedup();

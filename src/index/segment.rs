@@ -18,6 +18,7 @@
 
 use crate::params::{ANALYSIS_VERSION, INDEX_FORMAT_VERSION, SHINGLE_WORDS, WINNOW_WINDOW};
 use memmap2::Mmap;
+use rayon::prelude::*;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Write};
@@ -210,12 +211,18 @@ impl Writer {
             out[8 + 4 * i..12 + 4 * i].copy_from_slice(&v.to_le_bytes());
         }
         out[HEADER_LEN..HEADER_LEN + table_len].copy_from_slice(&table);
-        let mut at = align8(HEADER_LEN + table_len);
+        // The sections are copied by both cores, each freed once copied.
+        let (_, mut rest) = out.split_at_mut(align8(HEADER_LEN + table_len));
+        let mut copies = Vec::with_capacity(self.sections.len());
         for (_, data) in self.sections {
-            let bytes = data.bytes();
-            out[at..at + bytes.len()].copy_from_slice(bytes);
-            at = align8(at + bytes.len());
+            let (dst, tail) = rest.split_at_mut(align8(data.bytes().len()));
+            copies.push((dst, data));
+            rest = tail;
         }
+        copies.into_par_iter().for_each(|(dst, data)| {
+            let bytes = data.bytes();
+            dst[..bytes.len()].copy_from_slice(bytes);
+        });
         let header_sum = header_checksum(&out[..40], &table);
         out[40..48].copy_from_slice(&header_sum.to_le_bytes());
         let body_sum = xxh3_64(&out[HEADER_LEN..]);

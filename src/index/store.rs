@@ -18,7 +18,7 @@ use super::segment::{FileKind, FormatError, IndexFile, Section, Writer};
 use super::{fingerprint_document, Index, Removed};
 use crate::analyze::Analyzer;
 use crate::corpus::{corpus_files, relative_name, CorpusDoc};
-use crate::ingest::{read_document_with, Document, IngestError};
+use crate::ingest::{document_from_bytes_with, read_document_with, Document, Format, IngestError};
 use crate::params::{COMPACT_DELETED_SHARE, COMPACT_MAX_SEGMENTS, SEGMENT_BATCH_BYTES};
 use rayon::prelude::*;
 use std::fs::{self, File, TryLockError};
@@ -420,7 +420,12 @@ fn fingerprint_batch(
             let r = fs::read(&f.path)
                 .map_err(|e| IngestError { path: f.path.clone(), reason: format!("cannot read: {e}") })
                 .and_then(|bytes| {
-                    let doc = read_document_with(&f.path, &analyzer.limits)?;
+                    // Decoded from the bytes just hashed, not read again; LibreOffice converts
+                    // legacy formats from the file.
+                    let doc = match Format::of(&f.path) {
+                        Ok(Format::Legacy) => read_document_with(&f.path, &analyzer.limits)?,
+                        _ => document_from_bytes_with(&f.path, &bytes, &analyzer.limits)?,
+                    };
                     let meta = FileMeta { size: f.size, mtime_ns: f.mtime_ns, hash: xxh3_64(&bytes) };
                     let cd = CorpusDoc { name: f.name.clone(), doc };
                     let prints = fingerprint_document(analyzer, &cd);
