@@ -112,10 +112,11 @@ impl Part {
         let offsets = self.file.u64s(Section::TextOffsets);
         let texts = self.file.raw(Section::Texts);
         let (a, b) = (*offsets.get(d)? as usize, *offsets.get(d + 1)? as usize);
-        let text = build::decompress(texts.get(a..b)?)?;
         let starts = self.doc_start();
         let (p0, p1) = (*starts.get(d)? as usize, *starts.get(d + 1)? as usize);
         let raw = self.file.u32s(Section::Paras).get(4 * p0..4 * p1)?;
+        let text_end = raw.chunks_exact(4).map(|c| c[3] as usize).max().unwrap_or(0);
+        let text = build::decompress(texts.get(a..b)?, text_end)?;
         let paragraphs: Vec<crate::ingest::Paragraph> = raw
             .chunks_exact(4)
             .map(|c| crate::ingest::Paragraph {
