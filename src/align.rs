@@ -68,8 +68,8 @@ impl<'d> Aligner<'d> {
         let mut starts = Vec::new();
         let mut positions = Vec::with_capacity(windows.len());
         for (k, (key, i)) in windows.into_iter().enumerate() {
-            if !slots.contains_key(&key) {
-                slots.insert(key, starts.len() as u32);
+            if let std::collections::hash_map::Entry::Vacant(slot) = slots.entry(key) {
+                slot.insert(starts.len() as u32);
                 starts.push(k as u32);
             }
             positions.push(i);
