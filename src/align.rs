@@ -40,95 +40,141 @@ const MAX_RUNS: usize = 32;
 /// Aligned runs between `draft` and `source` with at least `min_matched` matched chars and a
 /// matched density of at least [`MIN_CHAIN_DENSITY`], longest first.
 pub fn align(draft: &[char], source: &[char], min_matched: usize) -> Vec<Run> {
-    let mut seeds = seeds(draft, source);
-    if seeds.len() > MAX_SEEDS {
-        seeds.sort_by_key(|s| std::cmp::Reverse(s.len));
-        seeds.truncate(MAX_SEEDS);
-    }
-    seeds.sort_by_key(|x| (x.d, x.s));
-    let solid = Solid::new(draft);
-    let mut used = vec![false; seeds.len()];
-    let mut runs = Vec::new();
-    let mut best = vec![0usize; seeds.len()];
-    let mut prev = vec![usize::MAX; seeds.len()];
-    while runs.len() < MAX_RUNS {
-        chain_scores(&seeds, &solid, &used, &mut best, &mut prev);
-        let Some(end) = (0..seeds.len()).filter(|&t| !used[t]).max_by_key(|&t| (best[t], usize::MAX - t))
-        else {
-            break;
-        };
-        if best[end] < min_matched.max(SEED_GRAM) {
-            break;
-        }
-        let mut chain = vec![end];
-        while prev[*chain.last().unwrap_or(&end)] != usize::MAX {
-            let p = prev[*chain.last().unwrap_or(&end)];
-            chain.push(p);
-        }
-        chain.reverse();
-        for &t in &chain {
-            used[t] = true;
-        }
-        let run = run_of(&seeds, &solid, &chain);
-        // Numbers inside exact matches do not count as evidence, but they are matched text, not
-        // a gap: a copied table row of figures is dense.
-        let covered: usize = run.pieces.iter().map(|p| p.len()).sum();
-        if covered as f64 >= MIN_CHAIN_DENSITY * run.draft.len() as f64 {
-            runs.push(run);
-        }
-    }
-    runs.sort_by(|a, b| b.matched.cmp(&a.matched).then(a.draft.start.cmp(&b.draft.start)));
-    runs
+    Aligner::new(draft).align(source, min_matched)
 }
 
-/// Maximal exact matches of at least [`SEED_GRAM`] chars.
-///
-/// A match is found once, at its first gram that may start a seed: a gram made only of numbers, or
-/// repeated too often in the source, starts none, so the match starts at the next gram instead
-/// (a verbatim paragraph opening with `１９５６年` is still one match).
-fn seeds(draft: &[char], source: &[char]) -> Vec<Seed> {
-    let n = SEED_GRAM;
-    if draft.len() < n || source.len() < n {
-        return Vec::new();
-    }
-    let mut grams: Vec<(u64, u32)> = (0..=source.len() - n)
-        .filter(|&j| !all_wild(&source[j..j + n]))
-        .map(|j| (gram_key(&source[j..j + n]), j as u32))
-        .collect();
-    grams.sort_unstable();
-    let occurrences = |window: &[char]| {
-        let key = gram_key(window);
-        let lo = grams.partition_point(|&(k, _)| k < key);
-        let hi = grams.partition_point(|&(k, _)| k <= key);
-        lo..hi
-    };
-    let found: Vec<Range<usize>> = (0..=draft.len() - n).map(|i| occurrences(&draft[i..i + n])).collect();
-    let starts: Vec<bool> = (0..found.len())
-        .map(|i| !all_wild(&draft[i..i + n]) && found[i].len() <= SEED_GRAM_MAX_REPEAT)
-        .collect();
-    let mut out = Vec::new();
-    for (i, window) in draft.windows(n).enumerate() {
-        if !starts[i] {
-            continue;
+/// A draft paragraph made ready to align with many source paragraphs: its [`SEED_GRAM`]-char
+/// windows are indexed once, and each source is then read once, window by window, instead of
+/// sorting the source's windows and binary-searching them for every draft window.
+pub struct Aligner<'d> {
+    draft: &'d [char],
+    solid: Solid,
+    /// Each distinct key of a draft window (wildcards only excepted) → its slot.
+    slots: foldhash::HashMap<u64, u32>,
+    /// Draft positions of slot `k`'s windows, ascending: `positions[starts[k]..starts[k + 1]]`.
+    starts: Vec<u32>,
+    positions: Vec<u32>,
+    /// The slot of the window at each draft position; `u32::MAX` for one of wildcards only.
+    slot_of: Vec<u32>,
+}
+
+impl<'d> Aligner<'d> {
+    pub fn new(draft: &'d [char]) -> Aligner<'d> {
+        let n = SEED_GRAM;
+        let mut windows: Vec<(u64, u32)> = (0..(draft.len() + 1).saturating_sub(n))
+            .filter(|&i| !all_wild(&draft[i..i + n]))
+            .map(|i| (gram_key(&draft[i..i + n]), i as u32))
+            .collect();
+        windows.sort_unstable();
+        let mut slots = foldhash::HashMap::default();
+        let mut starts = Vec::new();
+        let mut positions = Vec::with_capacity(windows.len());
+        let mut slot_of = vec![u32::MAX; (draft.len() + 1).saturating_sub(n)];
+        for (k, (key, i)) in windows.into_iter().enumerate() {
+            if let std::collections::hash_map::Entry::Vacant(slot) = slots.entry(key) {
+                slot.insert(starts.len() as u32);
+                starts.push(k as u32);
+            }
+            slot_of[i as usize] = (starts.len() - 1) as u32;
+            positions.push(i);
         }
-        for &(_, j) in &grams[found[i].clone()] {
+        starts.push(positions.len() as u32);
+        Aligner { draft, solid: Solid::new(draft), slots, starts, positions, slot_of }
+    }
+
+    /// Aligned runs with `source`: see [`align`].
+    pub fn align(&self, source: &[char], min_matched: usize) -> Vec<Run> {
+        let mut seeds = self.seeds(source);
+        if seeds.len() > MAX_SEEDS {
+            seeds.sort_by_key(|s| std::cmp::Reverse(s.len));
+            seeds.truncate(MAX_SEEDS);
+        }
+        seeds.sort_by_key(|x| (x.d, x.s));
+        let solid = &self.solid;
+        let mut used = vec![false; seeds.len()];
+        let mut runs = Vec::new();
+        let mut best = vec![0usize; seeds.len()];
+        let mut prev = vec![usize::MAX; seeds.len()];
+        while runs.len() < MAX_RUNS {
+            chain_scores(&seeds, solid, &used, &mut best, &mut prev);
+            let Some(end) = (0..seeds.len()).filter(|&t| !used[t]).max_by_key(|&t| (best[t], usize::MAX - t))
+            else {
+                break;
+            };
+            if best[end] < min_matched.max(SEED_GRAM) {
+                break;
+            }
+            let mut chain = vec![end];
+            while prev[*chain.last().unwrap_or(&end)] != usize::MAX {
+                let p = prev[*chain.last().unwrap_or(&end)];
+                chain.push(p);
+            }
+            chain.reverse();
+            for &t in &chain {
+                used[t] = true;
+            }
+            let run = run_of(&seeds, solid, &chain);
+            // Numbers inside exact matches do not count as evidence, but they are matched text,
+            // not a gap: a copied table row of figures is dense.
+            let covered: usize = run.pieces.iter().map(|p| p.len()).sum();
+            if covered as f64 >= MIN_CHAIN_DENSITY * run.draft.len() as f64 {
+                runs.push(run);
+            }
+        }
+        runs.sort_by(|a, b| b.matched.cmp(&a.matched).then(a.draft.start.cmp(&b.draft.start)));
+        runs
+    }
+
+    /// Maximal exact matches of at least [`SEED_GRAM`] chars, sorted by draft then source
+    /// position. A window of wildcards only, or repeated more than [`SEED_GRAM_MAX_REPEAT`] times
+    /// in the source, starts no seed, so a match is found once, at its first window that may
+    /// start one (a verbatim paragraph opening with `１９５６年` is still one match).
+    fn seeds(&self, source: &[char]) -> Vec<Seed> {
+        let (n, draft) = (SEED_GRAM, self.draft);
+        if draft.len() < n || source.len() < n {
+            return Vec::new();
+        }
+        // Source windows whose key some draft window has, by slot.
+        let hits: Vec<(u32, u32)> = (0..=source.len() - n)
+            .filter(|&j| !all_wild(&source[j..j + n]))
+            .filter_map(|j| Some((*self.slots.get(&gram_key(&source[j..j + n]))?, j as u32)))
+            .collect();
+        let mut repeats = vec![0usize; self.starts.len() - 1];
+        for &(k, _) in &hits {
+            repeats[k as usize] += 1;
+        }
+        let starts_seeds = |i: usize| {
+            let k = self.slot_of[i];
+            k != u32::MAX && repeats[k as usize] <= SEED_GRAM_MAX_REPEAT
+        };
+        let mut out = Vec::new();
+        for &(k, j) in &hits {
+            let k = k as usize;
+            if repeats[k] > SEED_GRAM_MAX_REPEAT {
+                continue;
+            }
             let j = j as usize;
-            // Inside a longer match that starts earlier, at a gram that starts seeds?
-            let mut back = (1..=i.min(j)).take_while(|&k| draft[i - k] == source[j - k]);
-            if back.any(|k| starts[i - k]) {
-                continue;
+            for &i in &self.positions[self.starts[k] as usize..self.starts[k + 1] as usize] {
+                let i = i as usize;
+                // Inside a longer match that starts earlier, at a window that starts seeds?
+                let mut back = (1..=i.min(j)).take_while(|&b| draft[i - b] == source[j - b]);
+                if back.any(|b| starts_seeds(i - b)) {
+                    continue;
+                }
+                if source[j..j + n] != draft[i..i + n] {
+                    continue;
+                }
+                let mut len = n;
+                while i + len < draft.len() && j + len < source.len() && draft[i + len] == source[j + len] {
+                    len += 1;
+                }
+                out.push(Seed { d: i, s: j, len });
             }
-            if source[j..j + n] != *window {
-                continue;
-            }
-            let mut len = n;
-            while i + len < draft.len() && j + len < source.len() && draft[i + len] == source[j + len] {
-                len += 1;
-            }
-            out.push(Seed { d: i, s: j, len });
         }
+        // Each (draft, source) pair is found once: this is the order of a scan of the draft.
+        out.sort_unstable_by_key(|s| (s.d, s.s));
+        out
     }
-    out
 }
 
 /// Prefix counts of the draft chars that are not wildcards.
@@ -229,6 +275,64 @@ mod tests {
 
     fn chars(s: &str) -> Vec<char> {
         s.chars().collect()
+    }
+
+    /// The seeds found the plain way: every draft window binary-searched in the sorted source
+    /// windows.
+    fn searched_seeds(draft: &[char], source: &[char]) -> Vec<(usize, usize, usize)> {
+        let n = SEED_GRAM;
+        if draft.len() < n || source.len() < n {
+            return Vec::new();
+        }
+        let mut grams: Vec<(u64, u32)> = (0..=source.len() - n)
+            .filter(|&j| !all_wild(&source[j..j + n]))
+            .map(|j| (gram_key(&source[j..j + n]), j as u32))
+            .collect();
+        grams.sort_unstable();
+        let found = |w: &[char]| {
+            let key = gram_key(w);
+            grams.partition_point(|&(k, _)| k < key)..grams.partition_point(|&(k, _)| k <= key)
+        };
+        let starts =
+            |i: usize| !all_wild(&draft[i..i + n]) && found(&draft[i..i + n]).len() <= SEED_GRAM_MAX_REPEAT;
+        let mut out = Vec::new();
+        for i in 0..=draft.len() - n {
+            let window = &draft[i..i + n];
+            if !starts(i) {
+                continue;
+            }
+            for &(_, j) in &grams[found(window)] {
+                let j = j as usize;
+                let inside =
+                    (1..=i.min(j)).take_while(|&b| draft[i - b] == source[j - b]).any(|b| starts(i - b));
+                if inside || source[j..j + n] != *window {
+                    continue;
+                }
+                let mut len = n;
+                while i + len < draft.len() && j + len < source.len() && draft[i + len] == source[j + len] {
+                    len += 1;
+                }
+                out.push((i, j, len));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Small alphabets with wildcards: long repeats, windows past the repeat cap, all-wild
+        /// windows. The seeds come out the same and in the same order.
+        #[test]
+        fn indexed_seeds_are_the_searched_seeds(
+            d in proptest::collection::vec(0u8..4, 0..120),
+            s in proptest::collection::vec(0u8..4, 0..120),
+        ) {
+            let letter = |x: &u8| if *x == 3 { WILDCARD } else { char::from(b'a' + x) };
+            let (draft, source): (Vec<char>, Vec<char>) =
+                (d.iter().map(letter).collect(), s.iter().map(letter).collect());
+            let seeds: Vec<(usize, usize, usize)> =
+                Aligner::new(&draft).seeds(&source).iter().map(|x| (x.d, x.s, x.len)).collect();
+            proptest::prop_assert_eq!(seeds, searched_seeds(&draft, &source));
+        }
     }
 
     #[test]

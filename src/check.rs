@@ -1,6 +1,6 @@
 //! `chachong check`: a draft against a corpus, paragraph by paragraph.
 
-use crate::align::align;
+use crate::align::Aligner;
 use crate::analyze::{AnalyzedParagraph, Analyzer};
 use crate::classify::{classify, Evidence, Match, SpanDecision};
 pub use crate::corpus::Corpus;
@@ -184,6 +184,7 @@ impl Checker<'_> {
             index.candidates_except(&a.shingles, a.print.simhash, exclude)
         };
         let aligned = candidates.len();
+        let aligner = Aligner::new(&a.norm.chars);
         let mut matches = Vec::new();
         for global in candidates {
             let source = index.locate(global);
@@ -191,7 +192,7 @@ impl Checker<'_> {
                 let d = &self.corpus.doc(source.doc).doc;
                 self.analyzer.normalize(d, &d.paragraphs[source.para as usize]).1
             });
-            for run in align(&a.norm.chars, &src.chars, support_run(min_run)) {
+            for run in aligner.align(&src.chars, support_run(min_run)) {
                 matches.push(Match { source, run });
             }
         }

@@ -231,13 +231,34 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
-/// Inflates a stored text; `None` when the bytes are damaged.
-pub fn decompress(bytes: &[u8]) -> Option<String> {
-    let mut out = Vec::new();
-    let mut dec = flate2::write::DeflateDecoder::new(&mut out);
-    dec.write_all(bytes).ok()?;
-    dec.finish().ok()?;
-    String::from_utf8(out).ok()
+/// Inflates a stored text of at least `len` bytes (where its last paragraph ends), straight into
+/// an output sized for it: no copy through a stream buffer, no regrowing. `None` when the bytes
+/// are damaged: not one whole deflate stream, or not UTF-8 (the body checksum is not read on
+/// open, so the text is validated here, with a vectorised check).
+pub fn decompress(bytes: &[u8], len: usize) -> Option<String> {
+    // Spare room beyond the hint: a little, so that inflating never stalls for want of room.
+    const ROOM: usize = 4 << 10;
+    let mut out = Vec::with_capacity(len.saturating_add(ROOM));
+    let mut dec = flate2::Decompress::new(false);
+    loop {
+        if out.capacity() - out.len() < ROOM {
+            out.reserve(out.len().max(ROOM));
+        }
+        let (read, wrote) = (dec.total_in(), dec.total_out());
+        let rest = bytes.get(read as usize..)?;
+        match dec.decompress_vec(rest, &mut out, flate2::FlushDecompress::Finish).ok()? {
+            flate2::Status::StreamEnd => break,
+            // No progress with room to write: the stream is cut short.
+            _ if (read, wrote) == (dec.total_in(), dec.total_out()) => return None,
+            _ => {}
+        }
+    }
+    if dec.total_in() != bytes.len() as u64 {
+        return None;
+    }
+    simdutf8::basic::from_utf8(&out).ok()?;
+    // Safety: `out` was just checked to be UTF-8.
+    Some(unsafe { String::from_utf8_unchecked(out) })
 }
 
 #[cfg(test)]
@@ -270,7 +291,14 @@ mod tests {
         let text = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。".repeat(20);
         let packed = compress(text.as_bytes());
         assert!(packed.len() < text.len() / 4);
-        assert_eq!(decompress(&packed).unwrap(), text);
-        assert_eq!(decompress(&packed[..packed.len() / 2]), None);
+        for hint in [0, 1, text.len() - 1, text.len(), text.len() + 1] {
+            assert_eq!(decompress(&packed, hint).unwrap(), text);
+        }
+        assert_eq!(decompress(&packed[..packed.len() / 2], text.len()), None);
+        let mut longer = packed.clone();
+        longer.push(0);
+        assert_eq!(decompress(&longer, text.len()), None);
+        let latin1 = compress(b"caf\xe9");
+        assert_eq!(decompress(&latin1, 4), None);
     }
 }

@@ -66,6 +66,9 @@ pub struct Part {
     to_logical: Vec<u32>,
     /// Documents of this segment removed since it was written.
     removed: usize,
+    /// Whether segment paragraph `p` is index paragraph `p` (a single segment, nothing removed:
+    /// the usual index), so that postings need no translation.
+    identity: bool,
 }
 
 impl Part {
@@ -109,10 +112,11 @@ impl Part {
         let offsets = self.file.u64s(Section::TextOffsets);
         let texts = self.file.raw(Section::Texts);
         let (a, b) = (*offsets.get(d)? as usize, *offsets.get(d + 1)? as usize);
-        let text = build::decompress(texts.get(a..b)?)?;
         let starts = self.doc_start();
         let (p0, p1) = (*starts.get(d)? as usize, *starts.get(d + 1)? as usize);
         let raw = self.file.u32s(Section::Paras).get(4 * p0..4 * p1)?;
+        let text_end = raw.chunks_exact(4).map(|c| c[3] as usize).max().unwrap_or(0);
+        let text = build::decompress(texts.get(a..b)?, text_end)?;
         let paragraphs: Vec<crate::ingest::Paragraph> = raw
             .chunks_exact(4)
             .map(|c| crate::ingest::Paragraph {
@@ -188,7 +192,7 @@ impl Index {
     pub fn from_parts(files: Vec<(u32, IndexFile)>, removed: Removed) -> Result<Index, FormatError> {
         let mut parts: Vec<Part> = files
             .into_iter()
-            .map(|(id, file)| Part { file, id, to_logical: Vec::new(), removed: 0 })
+            .map(|(id, file)| Part { file, id, to_logical: Vec::new(), removed: 0, identity: false })
             .collect();
         let mut live: Vec<(String, u32, u32)> = Vec::new();
         for (pi, part) in parts.iter_mut().enumerate() {
@@ -223,6 +227,11 @@ impl Index {
             names.push(name);
         }
         doc_start.push(total);
+        for part in &mut parts {
+            part.identity = part.removed == 0
+                && part.to_logical.iter().enumerate().all(|(d, &l)| l as usize == d)
+                && part.doc_start() == doc_start.as_slice();
+        }
         let docs = names.len();
         Ok(Index {
             parts,
@@ -266,7 +275,7 @@ impl Index {
     pub fn df(&self, hash: u64) -> u32 {
         let mut df: u32 = 0;
         for part in &self.parts {
-            let i = part.file.partition(Section::DfKeys, Section::DfKeysFence, |k| k < hash);
+            let i = part.file.lower_bound(Section::DfKeys, Section::DfKeysFence, hash);
             if part.file.u64s(Section::DfKeys).get(i) == Some(&hash) {
                 df += part.file.u32s(Section::DfCounts).get(i).copied().unwrap_or(0);
             }
@@ -301,8 +310,8 @@ impl Index {
         let mut out = Vec::new();
         let mut total = 0;
         for (pi, part) in self.parts.iter().enumerate() {
-            let lo = part.file.partition(Section::PostKeys, Section::PostKeysFence, |k| k < hash);
-            let hi = lo + part.file.u64s(Section::PostKeys)[lo..].partition_point(|&k| k == hash);
+            let lo = part.file.lower_bound(Section::PostKeys, Section::PostKeysFence, hash);
+            let hi = lo + prefix_len(&part.file.u64s(Section::PostKeys)[lo..], |k| k == hash);
             let paras = part.file.u32s(Section::PostParas).get(lo..hi).unwrap_or(&[]);
             // A segment's entries for one fingerprint are sorted by paragraph, so the excluded
             // document's are one stretch of them.
@@ -314,8 +323,14 @@ impl Index {
             };
             total += paras.len() - skip.len();
             let kept = paras[..skip.start].iter().chain(&paras[skip.end..]);
-            // Removed documents' entries are skipped, so read until CAP live ones.
-            out.extend(kept.filter_map(|&p| part.logical(p, &self.doc_start)).take(POSTINGS_CAP));
+            if part.identity {
+                // Entries of a damaged file past the last paragraph are dropped, as `logical` does.
+                let n = self.paragraphs() as u32;
+                out.extend(kept.filter(|&&p| p < n).take(POSTINGS_CAP));
+            } else {
+                // Removed documents' entries are skipped, so read until CAP live ones.
+                out.extend(kept.filter_map(|&p| part.logical(p, &self.doc_start)).take(POSTINGS_CAP));
+            }
         }
         if let Ok(i) = self.post_delta.0.binary_search(&hash) {
             total = total.saturating_sub(self.post_delta.1[i] as usize);
@@ -346,7 +361,7 @@ impl Index {
             for (block, (section, fence)) in SIM_TABLES.iter().enumerate() {
                 let table = part.file.u64s(*section);
                 let key = sim_block(simhash, block);
-                let lo = part.file.partition(*section, *fence, |e| (e >> 32) < key);
+                let lo = part.file.lower_bound(*section, *fence, key << 32);
                 for &e in table[lo..].iter().take_while(|&&e| e >> 32 == key) {
                     let p = e as u32;
                     let Some(distance) = sims.get(p as usize).map(|&h| hamming(h, simhash)) else {
@@ -435,6 +450,26 @@ impl Index {
     }
 }
 
+/// The length of the prefix of `v` for which `pred` holds (`pred` must hold for a prefix),
+/// found by galloping from the start: a fingerprint's few postings cost a read or two, not a
+/// binary search of the whole rest of the section.
+fn prefix_len(v: &[u64], pred: impl Fn(u64) -> bool) -> usize {
+    // `pred` holds for v[..lo].
+    let mut lo = 0;
+    let mut step = 1;
+    loop {
+        let probe = lo + step;
+        if probe > v.len() {
+            return lo + v[lo..].partition_point(|&k| pred(k));
+        }
+        if !pred(v[probe - 1]) {
+            return lo + v[lo..probe - 1].partition_point(|&k| pred(k));
+        }
+        lo = probe;
+        step *= 2;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,6 +493,15 @@ mod tests {
             doc("a.txt", &[(&[10, 20], &[10, 20, 30], 0), (&[40], &[40, 30], u64::MAX)]),
             doc("b.txt", &[(&[20], &[20, 30], 0b111)]),
         ]
+    }
+
+    #[test]
+    fn galloping_finds_the_prefix() {
+        let v: Vec<u64> = (0..100).map(|i| u64::from(i >= 37)).collect();
+        for n in [0, 1, 2, 3, 36, 37, 38, 99, 100] {
+            assert_eq!(prefix_len(&v[..n], |k| k == 0), n.min(37), "{n}");
+        }
+        assert_eq!(prefix_len(&[], |_| true), 0);
     }
 
     #[test]
