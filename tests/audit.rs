@@ -137,6 +137,23 @@ fn the_same_verdicts_on_the_shipped_corpus() {
         .expect("the 十五五 cluster");
     assert_eq!((plan.documents, plan.kind), (6, ClusterKind::Boilerplate));
     assert!(result.clusters.iter().all(|c| c.documents <= 3 || c.kind == ClusterKind::Boilerplate));
+    // Two yearly versions of the national report's guiding paragraph: each `partial` of the
+    // other, but both mostly 套话 (0.73 and 1.00 of their extent in 套话 spans).
+    let guiding = result
+        .clusters
+        .iter()
+        .find(|c| c.excerpt.starts_with("今年将召开中国共产党第十九次全国代表大会"))
+        .expect("the 2017 guiding paragraph's cluster");
+    assert_eq!((guiding.documents, guiding.kind), (2, ClusterKind::Boilerplate));
+    let verdicts: Vec<String> = guiding
+        .members
+        .iter()
+        .map(|m| {
+            let id = corpus.find(&m.document).expect("member document") as usize;
+            result.reports[id].paragraphs[m.para - 1].verdict.to_string()
+        })
+        .collect();
+    assert_eq!(verdicts, vec!["partial", "partial"]);
 }
 
 fn chachong(args: &[&str]) -> std::process::Output {

@@ -13,10 +13,13 @@
 
 use super::pairs::DocInfo;
 use crate::check::Checker;
-use crate::classify::Verdict;
+use crate::classify::{SpanKind, Verdict};
 use crate::index::ParaRef;
-use crate::params::{boilerplate_min_df, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS, FUZZY_RUN_FACTOR};
-use crate::report::DraftReport;
+use crate::params::{
+    boilerplate_min_df, BOILERPLATE_PARAGRAPH_SHARE, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS, FUZZY_RUN_FACTOR,
+    SHORT_RUN_FACTOR,
+};
+use crate::report::{DraftReport, ParagraphRow};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
@@ -150,6 +153,47 @@ fn date_key(docs: &[DocInfo], doc: u32) -> (u16, u8, u8) {
     docs[doc as usize].date.map_or((u16::MAX, 0, 0), |d| (d.year, known(d.month), known(d.day)))
 }
 
+/// True when a paragraph opens with a section number: 「一、」「（五）」「(3)」「2.」「第三章」.
+fn is_numbered(text: &str) -> bool {
+    let numeral = |c: char| c.is_numeric() || "〇一二三四五六七八九十百".contains(c);
+    let t = text.trim_start();
+    let (bracketed, rest) = match t.strip_prefix(['（', '(']) {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('第').unwrap_or(t)),
+    };
+    let starts_with_numeral = rest.chars().next().is_some_and(numeral);
+    let mark = rest.chars().find(|&c| !numeral(c));
+    starts_with_numeral
+        && match mark {
+            Some('）' | ')') => bracketed,
+            Some('、' | '.' | '．') => !bracketed,
+            Some('章' | '节' | '部') => t.starts_with('第'),
+            _ => false,
+        }
+}
+
+/// Share of a paragraph's extent covered by its 套话 spans.
+fn taohua_share(report: &DraftReport, p: &ParagraphRow) -> f64 {
+    let mut runs: Vec<(usize, usize)> = report
+        .spans
+        .iter()
+        .filter(|s| s.para == p.para && s.kind == SpanKind::Boilerplate)
+        .map(|s| (s.start.max(p.start), s.end.min(p.end)))
+        .filter(|(a, b)| a < b)
+        .collect();
+    runs.sort_unstable();
+    let (mut covered, mut reach) = (0, p.start);
+    for (a, b) in runs {
+        covered += b.saturating_sub(a.max(reach));
+        reach = reach.max(b);
+    }
+    if p.end > p.start {
+        covered as f64 / (p.end - p.start) as f64
+    } else {
+        0.0
+    }
+}
+
 fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &ClusterInputs<'_>) -> ClusterRow {
     let corpus = checker.corpus;
     let index = &corpus.index;
@@ -158,30 +202,38 @@ fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &Clust
     let mut distinct: Vec<u32> = refs.iter().map(|r| r.doc).collect();
     distinct.dedup();
     // Members of a reference corpus were not audited and have no verdict.
-    let verdicts: Vec<Verdict> = refs
+    let checked: Vec<(&DraftReport, &ParagraphRow)> = refs
         .iter()
         .filter_map(|r| {
             let report = info.reports.get(r.doc as usize).copied().flatten()?;
-            report.paragraphs.get(r.para as usize).map(|p| p.verdict)
+            Some((report, report.paragraphs.get(r.para as usize)?))
         })
         .collect();
-    let copied = verdicts.iter().filter(|&&v| v == Verdict::Copy || v == Verdict::Partial).count();
+    let copied =
+        checked.iter().filter(|(_, p)| matches!(p.verdict, Verdict::Copy | Verdict::Partial)).count();
+    // Two yearly versions of a report's guiding paragraph share long runs of formulas, so each is
+    // `copy` of the other, yet most of each is 套话: the cluster is a formula recycled.
+    let taohua: f64 = checked.iter().map(|(report, p)| taohua_share(report, p)).sum();
+    let mostly_taohua = !checked.is_empty() && taohua >= BOILERPLATE_PARAGRAPH_SHARE * checked.len() as f64;
     // A paragraph recycled in more documents than the 套话 threshold is a formula of the corpus,
     // as the check calls a shingle in that many documents, whatever the members' own verdicts
     // (each variant may match only one other variant closely).
     let widespread = distinct.len() > boilerplate_min_df(index.docs.saturating_sub(1)) as usize;
     // A paragraph too short to count as copying without an exact 13-char run twice over is a
-    // heading, a title or a campaign's name (「一、“九五”时期国民经济和社会发展的回顾」).
+    // heading, a title or a campaign's name; a numbered one may be a little longer
+    // (「（五）继续深化改革开放，进一步完善有利于科学发展的体制机制」).
+    let rep_doc = &corpus.doc(rep.doc).doc;
+    let rep_para = &rep_doc.paragraphs[rep.para as usize];
+    let text = &rep_doc.text[rep_para.byte_start..rep_para.byte_end];
     let chars = info.lens[index.global(rep) as usize] as usize;
-    let heading = chars < FUZZY_RUN_FACTOR * checker.settings.min_run;
-    let kind = if !widespread && !heading && 2 * copied >= verdicts.len() {
+    let min_run = checker.settings.min_run;
+    let heading = chars < FUZZY_RUN_FACTOR * min_run
+        || (chars < SHORT_RUN_FACTOR * min_run && is_numbered(text) && !text.trim_end().ends_with('。'));
+    let kind = if !widespread && !heading && !mostly_taohua && 2 * copied >= checked.len() {
         ClusterKind::Specific
     } else {
         ClusterKind::Boilerplate
     };
-    let rep_doc = &corpus.doc(rep.doc).doc;
-    let rep_para = &rep_doc.paragraphs[rep.para as usize];
-    let text = &rep_doc.text[rep_para.byte_start..rep_para.byte_end];
     ClusterRow {
         id: 0,
         paragraphs: refs.len(),
@@ -250,5 +302,24 @@ mod tests {
         let edges = [(1, 11), (11, 21), (30, 40), (5, 6)];
         let groups = components(&edges, |p| p / 10);
         assert_eq!(groups, vec![vec![1, 11, 21], vec![30, 40]]);
+    }
+
+    #[test]
+    fn section_numbers_of_official_writing() {
+        for heading in [
+            "（五）继续深化改革开放，进一步完善有利于科学发展的体制机制",
+            "一、“九五”时期国民经济和社会发展的回顾",
+            "(3) 加强基层党组织建设",
+            "2．强化科技创新",
+            "第三章 总体要求",
+            "第二部分",
+        ] {
+            assert!(is_numbered(heading), "{heading}");
+        }
+        for prose in
+            ["一是要提高政治站位", "2024年是关键之年", "（一些地方）仍有差距", "第一次全体会议", "十分重要"]
+        {
+            assert!(!is_numbered(prose), "{prose}");
+        }
     }
 }
