@@ -181,6 +181,11 @@ pub const DATE_LINES: usize = 6;
 /// 3,219 of its 3,595 documents), while a yearly paragraph edited in places still joins.
 pub const CLUSTER_MIN_SHARE: f64 = 0.65;
 
+/// A recycled paragraph that opens with a section number (「（五）」「一、」「第三章」), has no full stop
+/// and is shorter than this many times `min_run` is a heading, not a passage: section titles of
+/// reports run to 30-odd chars (「（五）继续深化改革开放，进一步完善有利于科学发展的体制机制」, 26).
+pub const HEADING_MAX_RUNS: usize = 3;
+
 /// Characters of a cluster's representative paragraph shown in `clusters.csv`.
 pub const CLUSTER_EXCERPT_CHARS: usize = 80;
 

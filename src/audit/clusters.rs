@@ -17,7 +17,7 @@ use crate::classify::{SpanKind, Verdict};
 use crate::index::ParaRef;
 use crate::params::{
     boilerplate_min_df, BOILERPLATE_PARAGRAPH_SHARE, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS, FUZZY_RUN_FACTOR,
-    SHORT_RUN_FACTOR,
+    HEADING_MAX_RUNS,
 };
 use crate::report::{DraftReport, ParagraphRow};
 use rayon::prelude::*;
@@ -228,7 +228,7 @@ fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &Clust
     let chars = info.lens[index.global(rep) as usize] as usize;
     let min_run = checker.settings.min_run;
     let heading = chars < FUZZY_RUN_FACTOR * min_run
-        || (chars < SHORT_RUN_FACTOR * min_run && is_numbered(text) && !text.trim_end().ends_with('。'));
+        || (chars < HEADING_MAX_RUNS * min_run && is_numbered(text) && !text.trim_end().ends_with('。'));
     let kind = if !widespread && !heading && !mostly_taohua && 2 * copied >= checked.len() {
         ClusterKind::Specific
     } else {
