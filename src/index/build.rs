@@ -238,7 +238,9 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
 pub fn decompress(bytes: &[u8], len: usize) -> Option<String> {
     // Spare room beyond the hint: a little, so that inflating never stalls for want of room.
     const ROOM: usize = 4 << 10;
-    let mut out = Vec::with_capacity(len.saturating_add(ROOM));
+    // Deflate expands at most 1032:1, which bounds a hint read from a damaged paragraph table.
+    const MAX_RATIO: usize = 1032;
+    let mut out = Vec::with_capacity(len.min(bytes.len().saturating_mul(MAX_RATIO)).saturating_add(ROOM));
     let mut dec = flate2::Decompress::new(false);
     loop {
         if out.capacity() - out.len() < ROOM {
@@ -291,7 +293,8 @@ mod tests {
         let text = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。".repeat(20);
         let packed = compress(text.as_bytes());
         assert!(packed.len() < text.len() / 4);
-        for hint in [0, 1, text.len() - 1, text.len(), text.len() + 1] {
+        // The hint comes from the paragraph table; a damaged one (u32::MAX) must not reserve 4 GiB.
+        for hint in [0, 1, text.len() - 1, text.len(), text.len() + 1, u32::MAX as usize] {
             assert_eq!(decompress(&packed, hint).unwrap(), text);
         }
         assert_eq!(decompress(&packed[..packed.len() / 2], text.len()), None);
