@@ -137,8 +137,8 @@ fn the_same_verdicts_on_the_shipped_corpus() {
         .expect("the 十五五 cluster");
     assert_eq!((plan.documents, plan.kind), (6, ClusterKind::Boilerplate));
     assert!(result.clusters.iter().all(|c| c.documents <= 3 || c.kind == ClusterKind::Boilerplate));
-    // Two yearly versions of the national report's guiding paragraph: each `partial` of the
-    // other, but both mostly 套话 (0.73 and 1.00 of their extent in 套话 spans).
+    // The 2017 report's guiding paragraph and the NPC resolution that restates it: each `partial`
+    // of the other, but both mostly 套话 (0.73 and 1.00 of their extent in 套话 spans).
     let guiding = result
         .clusters
         .iter()

@@ -211,8 +211,8 @@ fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &Clust
         .collect();
     let copied =
         checked.iter().filter(|(_, p)| matches!(p.verdict, Verdict::Copy | Verdict::Partial)).count();
-    // Two yearly versions of a report's guiding paragraph share long runs of formulas, so each is
-    // `copy` of the other, yet most of each is 套话: the cluster is a formula recycled.
+    // A report's guiding paragraph and the NPC resolution that restates it share long runs of
+    // formulas, so each is `partial` of the other, yet most of each is 套话: a formula recycled.
     let taohua: f64 = checked.iter().map(|(report, p)| taohua_share(report, p)).sum();
     let mostly_taohua = !checked.is_empty() && taohua >= BOILERPLATE_PARAGRAPH_SHARE * checked.len() as f64;
     // A paragraph recycled in more documents than the 套话 threshold is a formula of the corpus,
