@@ -30,6 +30,7 @@ struct CheckedParagraph {
 /// The evidence and runs of one paragraph, owned: see [`Observation`].
 struct Observed {
     analyzed: AnalyzedParagraph,
+    dfs: Vec<u32>,
     evidence: Evidence,
     matches: Vec<Match>,
     candidates: usize,
@@ -40,6 +41,8 @@ pub struct Observation<'a> {
     /// Paragraph number in the draft, 0-based.
     pub para: usize,
     pub analyzed: &'a AnalyzedParagraph,
+    /// Document frequency of each of `analyzed`'s shingles, without the checked document.
+    pub dfs: &'a [u32],
     pub evidence: &'a Evidence,
     /// Every run aligned with a candidate source paragraph, before classification.
     pub matches: &'a [Match],
@@ -110,6 +113,7 @@ impl Checker<'_> {
                 observe(Observation {
                     para: n,
                     analyzed: &o.analyzed,
+                    dfs: &o.dfs,
                     evidence: &o.evidence,
                     matches: &o.matches,
                     candidates: o.candidates,
@@ -233,7 +237,7 @@ impl Checker<'_> {
             spans,
             copied_by_doc: v.copied_by_doc,
             boilerplate_chars: v.boilerplate_chars,
-            observed: keep.then_some(Observed { analyzed: a, evidence, matches, candidates: aligned }),
+            observed: keep.then_some(Observed { analyzed: a, dfs, evidence, matches, candidates: aligned }),
         }
     }
 

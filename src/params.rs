@@ -195,7 +195,9 @@ pub const CLUSTER_EXCERPT_CHARS: usize = 80;
 /// reports' audit, nearly every pair sharing fewer than 100 chars shared a few formulas of the year
 /// (「清理废除妨碍统一市场和公平竞争的各种规定和做法」, 「稳中求进、提质增效的政策取向」), while
 /// consecutive reports recycling a passage share hundreds. WCopyfind's pair report has such a
-/// floor too (100 words by default).
+/// floor too (100 words by default). The chars are weighted by how few other documents hold them
+/// (`audit::pairs::rarity`): at equal length, a passage only the two share is better evidence of
+/// copying between them than one that a third document holds too.
 pub const PAIR_MIN_RUNS: usize = 8;
 
 /// … unless the shared text is at least this share of either document: a short notice copied

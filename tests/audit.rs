@@ -325,3 +325,33 @@ fn a_short_document_copied_whole_is_a_pair() {
     );
     assert_eq!(format!("{:.3}", result.pairs[0].share_a), "1.000");
 }
+
+/// Three of the seeds (real documents sharing only 套话), each with the Hubei transport paragraph
+/// appended when `with` says so.
+fn seeds_sharing_hubei(with: [bool; 3]) -> Audit {
+    let dir = tempfile::tempdir().expect("tmp");
+    let seeds = ["000_9947b52c349c4fd4.txt", "001_440a4fa48f8209b1.txt", "002_a74691705c227c73.txt"];
+    for (seed, with) in seeds.iter().zip(with) {
+        let mut text = std::fs::read_to_string(root().join("corpus/seeds").join(seed)).expect("seed");
+        if with {
+            text = format!("{}\n{HUBEI}\n", text.trim_end());
+        }
+        std::fs::write(dir.path().join(seed), text).expect("write");
+    }
+    run_audit(&load(dir.path()))
+}
+
+#[test]
+fn a_passage_a_third_document_also_holds_is_weaker_evidence_of_a_pair() {
+    let two = seeds_sharing_hubei([true, true, false]);
+    let pairs: Vec<(&str, &str, usize)> =
+        two.pairs.iter().map(|p| (p.doc_a.as_str(), p.doc_b.as_str(), p.shared_chars)).collect();
+    assert_eq!(pairs, vec![("000_9947b52c349c4fd4.txt", "001_440a4fa48f8209b1.txt", 138)]);
+
+    // In three documents the passage counts half towards each pair (69 < 104 chars): none of the
+    // three copied it from another more than from the third; the cluster shows all three.
+    let three = seeds_sharing_hubei([true, true, true]);
+    assert_eq!(three.pairs, vec![]);
+    let clusters: Vec<(ClusterKind, usize)> = three.clusters.iter().map(|c| (c.kind, c.documents)).collect();
+    assert_eq!(clusters, vec![(ClusterKind::Specific, 3)]);
+}

@@ -109,6 +109,7 @@ fn paragraph_lengths(checker: &Checker<'_>) -> Vec<u32> {
 #[derive(Default)]
 struct ShareAcc {
     own_chars: usize,
+    own_evidence: f64,
     longest: usize,
     /// Matched ranges in each paragraph of the other document.
     other_ranges: HashMap<u32, Vec<Range<usize>>>,
@@ -135,8 +136,13 @@ fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
             a.longest = a.longest.max(m.run.draft.len());
             a.other_ranges.entry(m.source.para).or_default().push(m.run.source.clone());
         }
-        for (doc, mut ranges) in own {
-            acc.entry(doc).or_default().own_chars += covered(&mut ranges);
+        if !own.is_empty() {
+            let weights = pairs::rarity(o.analyzed.norm.len(), &o.analyzed.shingles, o.dfs);
+            for (doc, mut ranges) in own {
+                let a = acc.entry(doc).or_default();
+                a.own_evidence += pairs::weighted_cover(&ranges, &weights);
+                a.own_chars += covered(&mut ranges);
+            }
         }
         // Near-duplicates: every aligned pair, 套话 included (clusters are labelled afterwards).
         let me = index.global(ParaRef { doc: d, para: o.para as u32 });
@@ -156,6 +162,7 @@ fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
         .map(|(other, a)| Share {
             other,
             own_chars: a.own_chars,
+            own_evidence: a.own_evidence,
             other_chars: a.other_ranges.into_values().map(|mut r| covered(&mut r)).sum(),
             longest: a.longest,
         })
