@@ -326,32 +326,57 @@ fn a_short_document_copied_whole_is_a_pair() {
     assert_eq!(format!("{:.3}", result.pairs[0].share_a), "1.000");
 }
 
-/// Three of the seeds (real documents sharing only 套话), each with the Hubei transport paragraph
-/// appended when `with` says so.
-fn seeds_sharing_hubei(with: [bool; 3]) -> Audit {
+/// Seeds (real documents sharing only 套话), each with the paragraph of `appended` of the same
+/// rank after it when that is not empty.
+fn seeds_with(appended: &[&str]) -> Audit {
     let dir = tempfile::tempdir().expect("tmp");
-    let seeds = ["000_9947b52c349c4fd4.txt", "001_440a4fa48f8209b1.txt", "002_a74691705c227c73.txt"];
-    for (seed, with) in seeds.iter().zip(with) {
-        let mut text = std::fs::read_to_string(root().join("corpus/seeds").join(seed)).expect("seed");
-        if with {
-            text = format!("{}\n{HUBEI}\n", text.trim_end());
+    let mut seeds: Vec<_> = std::fs::read_dir(root().join("corpus/seeds"))
+        .expect("seeds")
+        .map(|e| e.expect("seed").path())
+        .collect();
+    seeds.sort();
+    for (seed, paragraph) in seeds.iter().zip(appended) {
+        let mut text = std::fs::read_to_string(seed).expect("seed");
+        if !paragraph.is_empty() {
+            text = format!("{}\n{paragraph}\n", text.trim_end());
         }
-        std::fs::write(dir.path().join(seed), text).expect("write");
+        std::fs::write(dir.path().join(seed.file_name().expect("name")), text).expect("write");
     }
     run_audit(&load(dir.path()))
 }
 
 #[test]
 fn a_passage_a_third_document_also_holds_is_weaker_evidence_of_a_pair() {
-    let two = seeds_sharing_hubei([true, true, false]);
+    let two = seeds_with(&[HUBEI, HUBEI, ""]);
     let pairs: Vec<(&str, &str, usize)> =
         two.pairs.iter().map(|p| (p.doc_a.as_str(), p.doc_b.as_str(), p.shared_chars)).collect();
     assert_eq!(pairs, vec![("000_9947b52c349c4fd4.txt", "001_440a4fa48f8209b1.txt", 138)]);
 
     // In three documents the passage counts half towards each pair (69 < 104 chars): none of the
     // three copied it from another more than from the third; the cluster shows all three.
-    let three = seeds_sharing_hubei([true, true, true]);
+    let three = seeds_with(&[HUBEI, HUBEI, HUBEI]);
     assert_eq!(three.pairs, vec![]);
     let clusters: Vec<(ClusterKind, usize)> = three.clusters.iter().map(|c| (c.kind, c.documents)).collect();
     assert_eq!(clusters, vec![(ClusterKind::Specific, 3)]);
+}
+
+#[test]
+fn a_cluster_whose_every_phrase_recurs_elsewhere_is_boilerplate() {
+    let both = format!("{HUBEI}{ANHUI}");
+    let kinds = |audit: &Audit| -> Vec<(ClusterKind, usize)> {
+        audit.clusters.iter().map(|c| (c.kind, c.documents)).collect()
+    };
+    // Two documents share a paragraph that only they hold: a specific recycled passage.
+    let alone = seeds_with(&[&both, &both, "", ""]);
+    assert_eq!(kinds(&alone), vec![(ClusterKind::Specific, 2)]);
+    // When a third document holds its first half and a fourth its second, all the two share but
+    // the few chars where the halves meet is held by others too (and neither half alone is a
+    // near-duplicate of the whole): the pair of paragraphs is a corner of a formula.
+    let parts = seeds_with(&[&both, &both, HUBEI, ANHUI]);
+    assert_eq!(kinds(&parts), vec![(ClusterKind::Boilerplate, 2)]);
+    let verdicts: Vec<String> = parts.reports[..2]
+        .iter()
+        .map(|r| r.paragraphs.last().map(|p| p.verdict.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(verdicts, vec!["copy", "copy"], "the check still calls each paragraph a copy");
 }

@@ -9,15 +9,18 @@
 //! A group is `boilerplate` when `check` counts the shared text of most of its members as 套话
 //! (their verdict is `boilerplate`, or `original` because what matched is formula): a formula the
 //! genre repeats year after year, like a report's opening or closing paragraph. Otherwise it is
-//! `specific`: a passage whose recycling `check` counts as copying.
+//! `specific`: a passage whose recycling `check` counts as copying — provided the members share
+//! some text that no document outside the cluster holds. A cluster whose every shared phrase recurs
+//! in other documents too (the year's emission targets restated in report after report, a
+//! nationality-policy formula in varying words) is one corner of a formula, not a passage recycled.
 
 use super::pairs::DocInfo;
 use crate::check::Checker;
 use crate::classify::{SpanKind, Verdict};
 use crate::index::ParaRef;
 use crate::params::{
-    boilerplate_min_df, BOILERPLATE_PARAGRAPH_SHARE, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS, FUZZY_RUN_FACTOR,
-    HEADING_MAX_RUNS,
+    boilerplate_min_df, BOILERPLATE_MAX_DOCS, BOILERPLATE_PARAGRAPH_SHARE, CLUSTER_EXCERPT_CHARS,
+    EXCERPT_CHARS, FUZZY_RUN_FACTOR, HEADING_MAX_RUNS,
 };
 use crate::report::{DraftReport, ParagraphRow};
 use rayon::prelude::*;
@@ -69,6 +72,20 @@ pub struct Member {
     pub excerpt: String,
 }
 
+/// Clusters larger than this are boilerplate for their size alone (see [`boilerplate_min_df`]), so
+/// an [`Edge`] need not say what text larger clusters have to themselves.
+pub const RARE_LEVELS: usize = BOILERPLATE_MAX_DOCS as usize;
+
+/// Two near-duplicate paragraphs, by global paragraph number, as the check of `a` found them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub a: u32,
+    pub b: u32,
+    /// `rare[k]`: matched chars of `a` that at most k + 1 other documents hold — text that a
+    /// cluster of k + 2 documents may have to itself.
+    pub rare: [usize; RARE_LEVELS],
+}
+
 /// Union-find over dense indices, with path halving.
 struct Sets(Vec<usize>);
 
@@ -91,29 +108,30 @@ impl Sets {
 
 /// Groups of global paragraph numbers connected by `edges`, each sorted, spanning two or more
 /// documents.
-pub fn components(edges: &[(u32, u32)], doc_of: impl Fn(u32) -> u32) -> Vec<Vec<u32>> {
-    let mut nodes: Vec<u32> = edges.iter().flat_map(|&(a, b)| [a, b]).collect();
+pub fn components(edges: &[Edge], doc_of: impl Fn(u32) -> u32) -> Vec<Vec<u32>> {
+    let mut nodes: Vec<u32> = edges.iter().flat_map(|e| [e.a, e.b]).collect();
     nodes.sort_unstable();
     nodes.dedup();
     let at = |p: u32| nodes.binary_search(&p).unwrap_or_default();
     let mut sets = Sets((0..nodes.len()).collect());
-    for &(a, b) in edges {
-        sets.union(at(a), at(b));
+    for e in edges {
+        sets.union(at(e.a), at(e.b));
     }
     let mut groups: HashMap<usize, Vec<u32>> = HashMap::new();
     for (i, &p) in nodes.iter().enumerate() {
         groups.entry(sets.find(i)).or_default().push(p);
     }
-    let mut out: Vec<Vec<u32>> = groups
-        .into_values()
-        .filter(|g| {
-            let mut docs: Vec<u32> = g.iter().map(|&p| doc_of(p)).collect();
-            docs.dedup();
-            docs.len() >= 2
-        })
-        .collect();
+    let mut out: Vec<Vec<u32>> = groups.into_values().filter(|g| distinct_docs(g, &doc_of) >= 2).collect();
     out.sort();
     out
+}
+
+/// Documents of a sorted group of global paragraph numbers (paragraphs of one document are
+/// numbered consecutively).
+fn distinct_docs(group: &[u32], doc_of: impl Fn(u32) -> u32) -> usize {
+    let mut docs: Vec<u32> = group.iter().map(|&p| doc_of(p)).collect();
+    docs.dedup();
+    docs.len()
 }
 
 /// What the audit already knows that a cluster row needs.
@@ -124,16 +142,30 @@ pub struct ClusterInputs<'a> {
     pub lens: &'a [u32],
 }
 
-/// The clusters of the near-duplicate pairs `edges` (global paragraph numbers).
+/// The clusters of the near-duplicate pairs `edges`.
 pub fn clusters(
     checker: &Checker<'_>,
-    edges: &[(u32, u32)],
+    edges: &[Edge],
     docs: &[DocInfo],
     info: &ClusterInputs<'_>,
 ) -> Vec<ClusterRow> {
     let index = &checker.corpus.index;
-    let groups = components(edges, |p| index.locate(p).doc);
-    let mut rows: Vec<ClusterRow> = groups.par_iter().map(|g| describe(checker, g, docs, info)).collect();
+    let doc_of = |p: u32| index.locate(p).doc;
+    let groups = components(edges, doc_of);
+    let documents: Vec<usize> = groups.iter().map(|g| distinct_docs(g, doc_of)).collect();
+    // What each cluster's members have to themselves: the most any of its edges matched of text
+    // that no more documents hold than the cluster's others.
+    let group_of: HashMap<u32, usize> =
+        groups.iter().enumerate().flat_map(|(i, g)| g.iter().map(move |&p| (p, i))).collect();
+    let mut own_text = vec![0; groups.len()];
+    for e in edges {
+        if let Some(&g) = group_of.get(&e.a) {
+            let level = documents[g].saturating_sub(2).min(RARE_LEVELS - 1);
+            own_text[g] = own_text[g].max(e.rare[level]);
+        }
+    }
+    let mut rows: Vec<ClusterRow> =
+        groups.par_iter().zip(&own_text).map(|(g, &own)| describe(checker, g, own, docs, info)).collect();
     rows.sort_by(|a, b| {
         b.documents
             .cmp(&a.documents)
@@ -194,7 +226,15 @@ fn taohua_share(report: &DraftReport, p: &ParagraphRow) -> f64 {
     }
 }
 
-fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &ClusterInputs<'_>) -> ClusterRow {
+/// One cluster's row; `own_text` is the matched chars its members have to themselves (see
+/// [`Edge::rare`]).
+fn describe(
+    checker: &Checker<'_>,
+    group: &[u32],
+    own_text: usize,
+    docs: &[DocInfo],
+    info: &ClusterInputs<'_>,
+) -> ClusterRow {
     let corpus = checker.corpus;
     let index = &corpus.index;
     let refs: Vec<ParaRef> = group.iter().map(|&p| index.locate(p)).collect();
@@ -229,7 +269,11 @@ fn describe(checker: &Checker<'_>, group: &[u32], docs: &[DocInfo], info: &Clust
     let min_run = checker.settings.min_run;
     let heading = chars < FUZZY_RUN_FACTOR * min_run
         || (chars < HEADING_MAX_RUNS * min_run && is_numbered(text) && !text.trim_end().ends_with('。'));
-    let kind = if !widespread && !heading && !mostly_taohua && 2 * copied >= checked.len() {
+    // Text the members share that other documents hold too is a formula's, not a passage's: a
+    // recycled passage leaves at least one run of the 13-char rule that only the cluster has.
+    let shares_own_text = own_text >= min_run;
+    let kind = if shares_own_text && !widespread && !heading && !mostly_taohua && 2 * copied >= checked.len()
+    {
         ClusterKind::Specific
     } else {
         ClusterKind::Boilerplate
@@ -299,7 +343,7 @@ mod tests {
     #[test]
     fn components_follow_verified_edges_only_and_span_documents() {
         // Paragraph p belongs to document p / 10.
-        let edges = [(1, 11), (11, 21), (30, 40), (5, 6)];
+        let edges = [(1, 11), (11, 21), (30, 40), (5, 6)].map(|(a, b)| Edge { a, b, rare: [0; RARE_LEVELS] });
         let groups = components(&edges, |p| p / 10);
         assert_eq!(groups, vec![vec![1, 11, 21], vec![30, 40]]);
     }

@@ -10,6 +10,7 @@
 pub mod clusters;
 pub mod dates;
 pub mod pairs;
+pub mod rarity;
 
 use crate::check::{Checker, Observation};
 use crate::classify::Verdict;
@@ -18,7 +19,7 @@ use crate::fingerprint::simhash;
 use crate::index::ParaRef;
 use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS};
 use crate::report::{write_csv, write_reports, DraftReport};
-use clusters::ClusterRow;
+use clusters::{ClusterRow, Edge};
 use pairs::{PairRow, Share};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -45,8 +46,8 @@ const SUMMARY_ROWS: usize = 5;
 struct Findings {
     report: DraftReport,
     shares: Vec<Share>,
-    /// Near-duplicate paragraph pairs found, as global paragraph numbers.
-    edges: Vec<(u32, u32)>,
+    /// Near-duplicate paragraph pairs found.
+    edges: Vec<Edge>,
     aligned_pairs: usize,
 }
 
@@ -80,7 +81,7 @@ pub fn audit(checker: &Checker<'_>, audited: &[u32], tick: &(dyn Fn(u64) + Sync)
     let shares: Vec<(u32, &[Share])> =
         audited.iter().zip(&findings).map(|(&d, f)| (d, f.shares.as_slice())).collect();
     let pairs = pairs::pairs(corpus, &shares, &docs, checker.settings.min_run.max(1));
-    let edges: Vec<(u32, u32)> = findings.iter().flat_map(|f| f.edges.iter().copied()).collect();
+    let edges: Vec<Edge> = findings.iter().flat_map(|f| f.edges.iter().cloned()).collect();
     let aligned_pairs = findings.iter().map(|f| f.aligned_pairs).sum();
     let reports: Vec<DraftReport> = findings.into_iter().map(|f| f.report).collect();
     let mut report_of = vec![None; corpus.len()];
@@ -127,22 +128,28 @@ fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
     let mut aligned_pairs = 0;
     let report = checker.check_observed(&cd.name, &cd.doc, Some(d), &mut |o: Observation<'_>| {
         aligned_pairs += o.candidates;
+        if o.matches.is_empty() {
+            return;
+        }
         // Shared text: only the runs the verdict counts as copying (never 套话).
         let (copies, _) = accepted(o.evidence, o.matches, min_run);
-        let mut own: HashMap<u32, Vec<Range<usize>>> = HashMap::new();
+        let mut own: HashMap<u32, Vec<&Match>> = HashMap::new();
         for m in &copies {
-            own.entry(m.source.doc).or_default().push(m.run.draft.clone());
+            own.entry(m.source.doc).or_default().push(m);
             let a = acc.entry(m.source.doc).or_default();
             a.longest = a.longest.max(m.run.draft.len());
             a.other_ranges.entry(m.source.para).or_default().push(m.run.source.clone());
         }
-        if !own.is_empty() {
-            let weights = pairs::rarity(o.analyzed.norm.len(), &o.analyzed.shingles, o.dfs);
-            for (doc, mut ranges) in own {
-                let a = acc.entry(doc).or_default();
-                a.own_evidence += pairs::weighted_cover(&ranges, &weights);
-                a.own_chars += covered(&mut ranges);
-            }
+        let len = o.analyzed.norm.len();
+        let holders = |runs: &[&Match]| {
+            let pieces: Vec<Range<usize>> = runs.iter().flat_map(|m| m.run.pieces.iter().cloned()).collect();
+            rarity::holders(len, &o.analyzed.shingles, o.dfs, &pieces)
+        };
+        for (doc, runs) in own {
+            let mut ranges: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
+            let a = acc.entry(doc).or_default();
+            a.own_evidence += rarity::weight(&ranges, &holders(&runs));
+            a.own_chars += covered(&mut ranges);
         }
         // Near-duplicates: every aligned pair, 套话 included (clusters are labelled afterwards).
         let me = index.global(ParaRef { doc: d, para: o.para as u32 });
@@ -152,8 +159,11 @@ fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
         }
         for (source, runs) in by_para {
             let other = index.global(source);
-            if near_duplicates(&runs, o.analyzed.norm.len(), lens[other as usize] as usize, min_run) {
-                edges.push((me, other));
+            if near_duplicates(&runs, len, lens[other as usize] as usize, min_run) {
+                let matched: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
+                let holders = holders(&runs);
+                let rare = std::array::from_fn(|k| rarity::held_by_at_most(&matched, &holders, k as u32 + 1));
+                edges.push(Edge { a: me, b: other, rare });
             }
         }
     });

@@ -4,20 +4,20 @@
 //! reports, pairs sharing fewer than about 100 chars shared a few policy phrases or titles
 //! (「提升生态系统多样性稳定性持续性」), not a passage, so a pair needs [`PAIR_MIN_RUNS`] × `min_run`.
 //!
-//! Those chars are weighted by how specific they are to the pair ([`rarity`]): text that other
+//! Those chars are weighted by how specific they are to the pair ([`rarity::weight`]): text that other
 //! documents of the corpus also hold is weaker evidence that one of the two copied the other (both
 //! may have taken it from a third, or it is the phrasing of an era), as in the inverse document
 //! frequency weighting of text-reuse tools.
 
 use super::dates::DocDate;
+#[cfg(doc)]
+use super::rarity;
 use crate::check::Corpus;
 use crate::fingerprint::hamming;
 use crate::params::{PAIR_MIN_DOC_SHARE, PAIR_MIN_RUNS};
-use crate::shingle::Shingle;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::io::Write;
-use std::ops::Range;
 
 /// What the check of one document found it shares with one other document.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,33 +29,8 @@ pub struct Share {
     pub other_chars: usize,
     /// Significant chars of the longest run.
     pub longest: usize,
-    /// `own_chars` weighted by [`rarity`]: the evidence the pair stands on.
+    /// `own_chars` weighted by [`rarity::weight`]: the evidence the pair stands on.
     pub own_evidence: f64,
-}
-
-/// How specific each significant char of a paragraph is to one other document: 1 over the number of
-/// other documents holding its rarest covering shingle (`dfs`, the checked document left out). A
-/// char that only the source also holds weighs 1; one that two other documents hold weighs ½; a
-/// char no shingle covers (a paragraph's edge, a wildcard) weighs 1, as it did before weighting.
-pub fn rarity(len: usize, shingles: &[Shingle], dfs: &[u32]) -> Vec<f64> {
-    let mut rarest = vec![u32::MAX; len];
-    for (s, &df) in shingles.iter().zip(dfs) {
-        let end = (s.end as usize).min(len);
-        for r in &mut rarest[(s.start as usize).min(end)..end] {
-            *r = (*r).min(df.max(1));
-        }
-    }
-    rarest.into_iter().map(|r| if r == u32::MAX { 1.0 } else { 1.0 / r as f64 }).collect()
-}
-
-/// Sum of `weights` over the union of `ranges`.
-pub fn weighted_cover(ranges: &[Range<usize>], weights: &[f64]) -> f64 {
-    let mut covered = vec![false; weights.len()];
-    for r in ranges {
-        let end = r.end.min(weights.len());
-        covered[r.start.min(end)..end].fill(true);
-    }
-    covered.iter().zip(weights).filter(|(&c, _)| c).map(|(_, &w)| w).sum()
 }
 
 /// What pairs need to know of every corpus document.
@@ -89,7 +64,7 @@ pub struct PairRow {
 /// sides when both documents were audited; each side measures both documents (its own matched
 /// chars and the source chars its runs cover), and the larger measure wins, so a pair that
 /// retrieval found from one side only is still measured on both.
-/// A pair needs [`PAIR_MIN_RUNS`] × `min_run` shared chars weighted by [`rarity`] (on the side that
+/// A pair needs [`PAIR_MIN_RUNS`] × `min_run` shared chars weighted by [`rarity::weight`] (on the side that
 /// weighs more), or [`PAIR_MIN_DOC_SHARE`] of one of its documents.
 pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_run: usize) -> Vec<PairRow> {
     // (lower id, higher id) → (chars of lower, chars of higher, longest run, evidence)
@@ -174,19 +149,4 @@ pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[PairRow]) -> csv::Result<
         ])?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_char_weighs_by_its_rarest_covering_shingle() {
-        let s = |start, end| Shingle { hash: 0, start, end };
-        // Chars 0..4 only in the source; 2..6 also in two other documents; 6 in none; 7 uncovered.
-        let shingles = [s(0, 4), s(2, 6), s(5, 7)];
-        let w = rarity(8, &shingles, &[1, 3, 0]);
-        assert_eq!(w, vec![1.0, 1.0, 1.0, 1.0, 1.0 / 3.0, 1.0, 1.0, 1.0]);
-        assert_eq!(weighted_cover(&[0..2, 1..3, 4..5, 7..20], &w), 3.0 + 1.0 / 3.0 + 1.0);
-    }
 }
