@@ -15,12 +15,14 @@
 //! nationality-policy formula in varying words) is one corner of a formula, not a passage recycled.
 
 use super::pairs::DocInfo;
+#[cfg(doc)]
+use super::rarity;
 use crate::check::Checker;
 use crate::classify::{SpanKind, Verdict};
 use crate::index::ParaRef;
 use crate::params::{
-    boilerplate_min_df, BOILERPLATE_MAX_DOCS, BOILERPLATE_PARAGRAPH_SHARE, CLUSTER_EXCERPT_CHARS,
-    EXCERPT_CHARS, FUZZY_RUN_FACTOR, HEADING_MAX_RUNS,
+    boilerplate_min_df, BOILERPLATE_PARAGRAPH_SHARE, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS, FUZZY_RUN_FACTOR,
+    HEADING_MAX_RUNS,
 };
 use crate::report::{DraftReport, ParagraphRow};
 use rayon::prelude::*;
@@ -72,18 +74,14 @@ pub struct Member {
     pub excerpt: String,
 }
 
-/// Clusters larger than this are boilerplate for their size alone (see [`boilerplate_min_df`]), so
-/// an [`Edge`] need not say what text larger clusters have to themselves.
-pub const RARE_LEVELS: usize = BOILERPLATE_MAX_DOCS as usize;
-
 /// Two near-duplicate paragraphs, by global paragraph number, as the check of `a` found them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     pub a: u32,
     pub b: u32,
-    /// `rare[k]`: matched chars of `a` that at most k + 1 other documents hold — text that a
-    /// cluster of k + 2 documents may have to itself.
-    pub rare: [usize; RARE_LEVELS],
+    /// The fewest other documents that hold `min_run` of the chars `a` matched with `b` (see
+    /// [`rarity::fewest_holders`]): a cluster of more documents than that has text of its own.
+    pub held_by: Option<u8>,
 }
 
 /// Union-find over dense indices, with path halving.
@@ -153,15 +151,14 @@ pub fn clusters(
     let doc_of = |p: u32| index.locate(p).doc;
     let groups = components(edges, doc_of);
     let documents: Vec<usize> = groups.iter().map(|g| distinct_docs(g, doc_of)).collect();
-    // What each cluster's members have to themselves: the most any of its edges matched of text
-    // that no more documents hold than the cluster's others.
+    // Whether a cluster's members have text of their own: `min_run` chars that, by one of its
+    // edges, no more documents hold than the cluster's others.
     let group_of: HashMap<u32, usize> =
         groups.iter().enumerate().flat_map(|(i, g)| g.iter().map(move |&p| (p, i))).collect();
-    let mut own_text = vec![0; groups.len()];
+    let mut own_text = vec![false; groups.len()];
     for e in edges {
-        if let Some(&g) = group_of.get(&e.a) {
-            let level = documents[g].saturating_sub(2).min(RARE_LEVELS - 1);
-            own_text[g] = own_text[g].max(e.rare[level]);
+        if let (Some(&g), Some(held_by)) = (group_of.get(&e.a), e.held_by) {
+            own_text[g] |= (held_by as usize) < documents[g];
         }
     }
     let mut rows: Vec<ClusterRow> =
@@ -226,12 +223,12 @@ fn taohua_share(report: &DraftReport, p: &ParagraphRow) -> f64 {
     }
 }
 
-/// One cluster's row; `own_text` is the matched chars its members have to themselves (see
-/// [`Edge::rare`]).
+/// One cluster's row; `own_text` tells whether its members share text that no other document
+/// holds (see [`Edge::held_by`]).
 fn describe(
     checker: &Checker<'_>,
     group: &[u32],
-    own_text: usize,
+    own_text: bool,
     docs: &[DocInfo],
     info: &ClusterInputs<'_>,
 ) -> ClusterRow {
@@ -271,9 +268,7 @@ fn describe(
         || (chars < HEADING_MAX_RUNS * min_run && is_numbered(text) && !text.trim_end().ends_with('。'));
     // Text the members share that other documents hold too is a formula's, not a passage's: a
     // recycled passage leaves at least one run of the 13-char rule that only the cluster has.
-    let shares_own_text = own_text >= min_run;
-    let kind = if shares_own_text && !widespread && !heading && !mostly_taohua && 2 * copied >= checked.len()
-    {
+    let kind = if own_text && !widespread && !heading && !mostly_taohua && 2 * copied >= checked.len() {
         ClusterKind::Specific
     } else {
         ClusterKind::Boilerplate
@@ -343,7 +338,7 @@ mod tests {
     #[test]
     fn components_follow_verified_edges_only_and_span_documents() {
         // Paragraph p belongs to document p / 10.
-        let edges = [(1, 11), (11, 21), (30, 40), (5, 6)].map(|(a, b)| Edge { a, b, rare: [0; RARE_LEVELS] });
+        let edges = [(1, 11), (11, 21), (30, 40), (5, 6)].map(|(a, b)| Edge { a, b, held_by: None });
         let groups = components(&edges, |p| p / 10);
         assert_eq!(groups, vec![vec![1, 11, 21], vec![30, 40]]);
     }

@@ -161,9 +161,9 @@ fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
             let other = index.global(source);
             if near_duplicates(&runs, len, lens[other as usize] as usize, min_run) {
                 let matched: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
-                let holders = holders(&runs);
-                let rare = std::array::from_fn(|k| rarity::held_by_at_most(&matched, &holders, k as u32 + 1));
-                edges.push(Edge { a: me, b: other, rare });
+                let held_by = rarity::fewest_holders(&matched, &holders(&runs), min_run)
+                    .map(|h| u8::try_from(h).unwrap_or(u8::MAX));
+                edges.push(Edge { a: me, b: other, held_by });
             }
         }
     });

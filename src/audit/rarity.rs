@@ -33,9 +33,12 @@ pub fn weight(ranges: &[Range<usize>], holders: &[Option<u32>]) -> f64 {
     covered(ranges, holders.len()).map(|i| holders[i].map_or(1.0, |h| 1.0 / h as f64)).sum()
 }
 
-/// The chars of `ranges` (a union) that at most `max` other documents are known to hold.
-pub fn held_by_at_most(ranges: &[Range<usize>], holders: &[Option<u32>], max: u32) -> usize {
-    covered(ranges, holders.len()).filter(|&i| holders[i].is_some_and(|h| h <= max)).count()
+/// The fewest other documents known to hold `chars` of the chars of `ranges` (a union): the
+/// `chars`-th smallest of their [`holders`]; `None` when fewer chars have known holders.
+pub fn fewest_holders(ranges: &[Range<usize>], holders: &[Option<u32>], chars: usize) -> Option<u32> {
+    let mut known: Vec<u32> = covered(ranges, holders.len()).filter_map(|i| holders[i]).collect();
+    let nth = chars.max(1) - 1;
+    (nth < known.len()).then(|| *known.select_nth_unstable(nth).1)
 }
 
 /// The positions in the union of `ranges`, clipped to `len`, in order.
@@ -63,7 +66,9 @@ mod tests {
         assert_eq!(h, vec![one, one, one, one, three, three, None, None, one, one, None]);
         let ranges = [0..2, 1..3, 4..5, 6..7, 9..20];
         assert_eq!(weight(&ranges, &h), 3.0 + 1.0 / 3.0 + 1.0 + 2.0);
-        assert_eq!(held_by_at_most(&ranges, &h, 1), 4);
-        assert_eq!(held_by_at_most(&ranges, &h, 3), 5);
+        // Known holders of the chars in `ranges`: 1, 1, 1, 3, 1.
+        assert_eq!(fewest_holders(&ranges, &h, 4), Some(1));
+        assert_eq!(fewest_holders(&ranges, &h, 5), Some(3));
+        assert_eq!(fewest_holders(&ranges, &h, 6), None);
     }
 }
