@@ -43,6 +43,10 @@ fn finds_exactly_the_planted_pairs_and_clusters() {
     );
     let p = &result.pairs[3];
     assert_eq!((format!("{:.3}", p.share_a), format!("{:.3}", p.share_b)), ("0.060".into(), "0.114".into()));
+    // The passage three documents share counts about half towards each of their pairs; the one
+    // two documents share, nearly whole.
+    let evidence: Vec<String> = result.pairs.iter().map(|p| format!("{:.1}", p.evidence)).collect();
+    assert_eq!(evidence, vec!["177.8", "177.8", "177.8", "348.0"]);
     assert_eq!((p.date_a.as_str(), p.date_b.as_str()), ("2023-01-15", "2023-05-20"));
 
     let clusters: Vec<(usize, ClusterKind, &str, Vec<String>)> = result
@@ -182,7 +186,7 @@ fn cli_writes_six_reports_and_names_unreadable_files() {
     let read = |name: &str| std::fs::read_to_string(out.path().join(name)).expect("report written");
     let pairs = read("pairs.csv");
     assert!(pairs.starts_with(
-        "\u{feff}doc_a,doc_b,shared_chars,share_a,share_b,longest_run,simhash_distance,source,date_a,date_b\n"
+        "\u{feff}doc_a,doc_b,shared_chars,share_a,share_b,longest_run,simhash_distance,source,date_a,date_b,evidence\n"
     ));
     assert_eq!(pairs.lines().count(), 5);
     let clusters = read("clusters.csv");

@@ -58,6 +58,9 @@ pub struct PairRow {
     pub source: String,
     pub date_a: String,
     pub date_b: String,
+    /// The shared chars weighted by how few other documents hold them (the side that weighs more):
+    /// the evidence that one document copied the other, which the pair floor applies to.
+    pub evidence: f64,
 }
 
 /// Combines what each document's check found into one row per pair. A pair is seen from both
@@ -88,7 +91,7 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
                 || ratio(ca, docs[a as usize].chars) >= PAIR_MIN_DOC_SHARE
                 || ratio(cb, docs[b as usize].chars) >= PAIR_MIN_DOC_SHARE
         })
-        .map(|((a, b), (ca, cb, longest, _))| {
+        .map(|((a, b), (ca, cb, longest, evidence))| {
             let (ia, ib) = (&docs[a as usize], &docs[b as usize]);
             let source = match (ia.date, ib.date) {
                 (Some(da), Some(db)) => match da.order(&db) {
@@ -109,6 +112,7 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
                 source,
                 date_a: ia.date.map(|d| d.to_string()).unwrap_or_default(),
                 date_b: ib.date.map(|d| d.to_string()).unwrap_or_default(),
+                evidence,
             }
         })
         .collect();
@@ -118,7 +122,7 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
     rows
 }
 
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 11] = [
     "doc_a",
     "doc_b",
     "shared_chars",
@@ -129,6 +133,7 @@ const COLUMNS: [&str; 10] = [
     "source",
     "date_a",
     "date_b",
+    "evidence",
 ];
 
 /// Writes the rows of `pairs.csv`, header first.
@@ -146,6 +151,7 @@ pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[PairRow]) -> csv::Result<
             r.source.clone(),
             r.date_a.clone(),
             r.date_b.clone(),
+            format!("{:.1}", r.evidence),
         ])?;
     }
     Ok(())
