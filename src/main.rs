@@ -7,6 +7,7 @@ use chachong::index::store::{self, Progress, StoreError, UpdateOptions, UpdateRe
 use chachong::params::Settings;
 use chachong::report::{summary, write_reports};
 use chachong::review::{self, terminal};
+use chachong::taohua::Lexicon;
 use chachong::walk::{expand_inputs, Filter};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -60,6 +61,10 @@ struct AuditArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
+    /// Also count the phrases of FILE (one per line) as 套话, beside the built-in lexicon: an
+    /// office's own formulas, or the 提法 of an era.
+    #[arg(long, value_name = "FILE")]
+    taohua: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -108,6 +113,10 @@ struct CheckArgs {
     /// Also write the report as one self-contained HTML file (as `chachong review --html`).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Also count the phrases of FILE (one per line) as 套话, beside the built-in lexicon: an
+    /// office's own formulas, or the 提法 of an era.
+    #[arg(long, value_name = "FILE")]
+    taohua: Option<PathBuf>,
     /// Draft files to check, or folders: every document below them is checked.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
@@ -271,6 +280,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
         eprintln!("chachong: --min-run must be at least 1");
         return ExitCode::from(2);
     }
+    let lexicon = match Lexicon::load(args.taohua.as_deref()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("chachong: {e}");
+            return ExitCode::from(2);
+        }
+    };
     if args.input.max_file_mb.is_nan() || args.input.max_file_mb <= 0.0 {
         eprintln!("chachong: --max-file-mb takes a positive size in MiB, e.g. 64 or 0.5");
         return ExitCode::from(2);
@@ -295,6 +311,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let loading = Loading::start_with(move || {
         let mut analyzer = Analyzer::new();
+        analyzer.lexicon = lexicon;
         analyzer.fold_traditional = fold_traditional;
         analyzer.limits.max_file_bytes = max_file_bytes;
         analyzer
@@ -403,6 +420,13 @@ fn run_audit(args: AuditArgs) -> ExitCode {
         eprintln!("chachong: --min-run must be at least 1");
         return ExitCode::from(2);
     }
+    let lexicon = match Lexicon::load(args.taohua.as_deref()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("chachong: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
         if n == 0 {
@@ -419,7 +443,8 @@ fn run_audit(args: AuditArgs) -> ExitCode {
         }
     };
     pool.install(|| {
-        let analyzer = Analyzer::new();
+        let mut analyzer = Analyzer::new();
+        analyzer.lexicon = lexicon;
         let mut roots = vec![args.corpus.as_path()];
         roots.extend(args.against.as_deref());
         let (corpus, corpus_errors) = match load_in_memory(&roots, &analyzer) {

@@ -5,8 +5,10 @@
 //! documents, and a draft that uses it would be flagged as copying them. The lexicon
 //! (`src/taohua.txt`, extensible) covers what every reader of the genre knows is formula.
 
+use crate::ingest::decode_text;
 use crate::normalize::fold;
 use aho_corasick::AhoCorasick;
+use std::path::Path;
 
 /// The built-in lexicon, one phrase per line; `#` starts a comment line.
 pub const BUILTIN: &str = include_str!("taohua.txt");
@@ -21,6 +23,17 @@ impl Lexicon {
     /// The built-in lexicon.
     pub fn builtin() -> Lexicon {
         Lexicon::from_lines(BUILTIN).expect("the built-in lexicon is valid")
+    }
+
+    /// The built-in lexicon and, when given, the phrases of a user's file (one per line, `#`
+    /// comments; UTF-8, GBK or UTF-16 like any text document): an office's own formulas, or those
+    /// of an era that a corpus holding one report a year is too small to show as frequent.
+    pub fn load(file: Option<&Path>) -> Result<Lexicon, String> {
+        let Some(path) = file else { return Ok(Lexicon::builtin()) };
+        let why = |e: String| format!("{}: {e}", path.display());
+        let bytes = std::fs::read(path).map_err(|e| why(format!("cannot read the 套话 lexicon: {e}")))?;
+        let text = decode_text(&bytes).map_err(why)?;
+        Lexicon::from_lines(&format!("{BUILTIN}\n{text}")).map_err(why)
     }
 
     /// A lexicon from text, one phrase per line. Phrases are folded like the text they are
@@ -67,6 +80,23 @@ mod tests {
         lex.cover(&chars, &mut covered);
         assert_eq!(covered.iter().filter(|&&c| c).count(), 14 + 12);
         assert!(!covered[0] && !covered[3] && covered[4]);
+    }
+
+    #[test]
+    fn a_user_file_adds_to_the_builtin_lexicon_in_its_own_encoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("提法.txt");
+        let (gbk, _, _) = encoding_rs::GBK.encode("# 九十年代的提法\n统分结合的双层经营体制\n");
+        std::fs::write(&path, &gbk).unwrap();
+        let lex = Lexicon::load(Some(&path)).unwrap();
+        let chars: Vec<char> = "稳定统分结合的双层经营体制坚持稳中求进工作总基调".chars().collect();
+        let mut covered = vec![false; chars.len()];
+        lex.cover(&chars, &mut covered);
+        assert_eq!(covered.iter().filter(|&&c| c).count(), 11 + 11, "the file's phrase and a built-in one");
+        assert!(!covered[1] && covered[2]);
+
+        let missing = Lexicon::load(Some(&dir.path().join("无.txt"))).unwrap_err();
+        assert!(missing.contains("无.txt") && missing.contains("cannot read"), "{missing}");
     }
 
     #[test]

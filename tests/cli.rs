@@ -90,3 +90,42 @@ fn missing_corpus_and_usage_errors() {
     assert_eq!(chachong(&["check"]).status.code(), Some(2), "a draft is required");
     assert_eq!(chachong(&["frobnicate"]).status.code(), Some(2));
 }
+
+/// The military formula of the 2021 and 2023 reports (two documents of the corpus below, so
+/// document frequency does not call it 套话) counts as 套话 once a user's lexicon lists it.
+#[test]
+fn a_user_lexicon_makes_a_formula_boilerplate() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    for year in [2021, 2022, 2023] {
+        let name = format!("{year}_国务院_政府工作报告.txt");
+        std::fs::copy(root().join("corpus/govreports/national").join(&name), corpus.join(&name))
+            .expect("copy");
+    }
+    let draft = dir.path().join("draft.txt");
+    std::fs::write(&draft, "全面推进政治建军、改革强军、科技强军、人才强军、依法治军。\n").expect("write");
+    let lexicon = dir.path().join("提法.txt");
+    std::fs::write(&lexicon, "# 强军的提法\n政治建军、改革强军、科技强军、人才强军、依法治军\n")
+        .expect("write");
+    let verdict = |extra: &[&str]| {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        let mut args = vec!["check", "--no-index", "--corpus"];
+        let (corpus, out_s, draft) =
+            (corpus.to_str().unwrap(), out.to_str().unwrap(), draft.to_str().unwrap());
+        args.extend([corpus, "--out", out_s]);
+        args.extend(extra);
+        args.push(draft);
+        let o = chachong(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let paragraphs = read(&out.join("paragraphs.csv"));
+        paragraphs.lines().nth(1).expect("one paragraph").split(',').nth(5).expect("verdict").to_string()
+    };
+    assert_eq!(verdict(&[]), "copy");
+    assert_eq!(verdict(&["--taohua", lexicon.to_str().unwrap()]), "boilerplate");
+
+    let missing = chachong(&["check", "--taohua", "无此文件.txt", "examples/draft.docx"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("无此文件.txt") && stderr.contains("cannot read the 套话 lexicon"), "{stderr}");
+}
