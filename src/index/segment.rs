@@ -371,7 +371,7 @@ impl IndexFile {
 
     /// The number of keys of the sorted section `keys` less than `key`, found through the
     /// section's fence. Keys are hashes, spread nearly evenly, so each search starts where `key`
-    /// would sit were they exactly even (see [`lower_bound`]): a lookup reads a cache line or two
+    /// would sit were they exactly even (see `lower_bound`): a lookup reads a cache line or two
     /// of the large section instead of missing the cache at every step of a binary search.
     pub fn lower_bound(&self, keys: Section, fence: Section, key: u64) -> usize {
         let keys = self.u64s(keys);

@@ -39,7 +39,7 @@ pub struct Document {
     pub paragraphs: Vec<Paragraph>,
 }
 
-/// Why a file could not be read; displays as one line, "<path>: <reason>".
+/// Why a file could not be read; displays as one line, `<path>: <reason>`.
 #[derive(Debug)]
 pub struct IngestError {
     pub path: PathBuf,
@@ -200,7 +200,7 @@ pub(crate) fn is_space(c: char) -> bool {
 }
 
 /// Paragraphs of decoded text: each line (split on '\n') trimmed of leading/trailing whitespace
-/// ([`is_space`]); empty lines produce no paragraph. Inside a line, a run of two or more U+3000
+/// (`is_space`); empty lines produce no paragraph. Inside a line, a run of two or more U+3000
 /// (the indent scraped pages keep where a paragraph break was lost) ends the paragraph before
 /// it and the next starts after the run. One linear pass; offsets are chars and bytes into `text`.
 /// Paragraphs are not cut by length here; see [`split_paragraphs_limited`].
