@@ -161,8 +161,12 @@ pub fn clusters(
             own_text[g] |= (held_by as usize) < documents[g];
         }
     }
-    let mut rows: Vec<ClusterRow> =
-        groups.par_iter().zip(&own_text).map(|(g, &own)| describe(checker, g, own, docs, info)).collect();
+    let mut rows: Vec<ClusterRow> = groups
+        .par_iter()
+        .zip(&documents)
+        .zip(&own_text)
+        .map(|((g, &documents), &own)| describe(checker, g, documents, own, docs, info))
+        .collect();
     rows.sort_by(|a, b| {
         b.documents
             .cmp(&a.documents)
@@ -223,11 +227,12 @@ fn taohua_share(report: &DraftReport, p: &ParagraphRow) -> f64 {
     }
 }
 
-/// One cluster's row; `own_text` tells whether its members share text that no other document
-/// holds (see [`Edge::held_by`]).
+/// One cluster's row: the paragraphs `group` of `documents` documents; `own_text` tells whether
+/// they share text that no other document holds (see [`Edge::held_by`]).
 fn describe(
     checker: &Checker<'_>,
     group: &[u32],
+    documents: usize,
     own_text: bool,
     docs: &[DocInfo],
     info: &ClusterInputs<'_>,
@@ -236,8 +241,6 @@ fn describe(
     let index = &corpus.index;
     let refs: Vec<ParaRef> = group.iter().map(|&p| index.locate(p)).collect();
     let rep = refs.iter().copied().min_by_key(|r| (date_key(docs, r.doc), *r)).unwrap_or(refs[0]);
-    let mut distinct: Vec<u32> = refs.iter().map(|r| r.doc).collect();
-    distinct.dedup();
     // Members of a reference corpus were not audited and have no verdict.
     let checked: Vec<(&DraftReport, &ParagraphRow)> = refs
         .iter()
@@ -255,7 +258,7 @@ fn describe(
     // A paragraph recycled in more documents than the 套话 threshold is a formula of the corpus,
     // as the check calls a shingle in that many documents, whatever the members' own verdicts
     // (each variant may match only one other variant closely).
-    let widespread = distinct.len() > boilerplate_min_df(index.docs.saturating_sub(1)) as usize;
+    let widespread = documents > boilerplate_min_df(index.docs.saturating_sub(1)) as usize;
     // A paragraph too short to count as copying without an exact 13-char run twice over is a
     // heading, a title or a campaign's name; a numbered one may be a little longer
     // (「（五）继续深化改革开放，进一步完善有利于科学发展的体制机制」).
@@ -276,7 +279,7 @@ fn describe(
     ClusterRow {
         id: 0,
         paragraphs: refs.len(),
-        documents: distinct.len(),
+        documents,
         earliest: corpus.doc(rep.doc).name.clone(),
         earliest_date: docs[rep.doc as usize].date.map(|d| d.to_string()).unwrap_or_default(),
         kind,

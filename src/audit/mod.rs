@@ -81,7 +81,7 @@ pub fn audit(checker: &Checker<'_>, audited: &[u32], tick: &(dyn Fn(u64) + Sync)
     let shares: Vec<(u32, &[Share])> =
         audited.iter().zip(&findings).map(|(&d, f)| (d, f.shares.as_slice())).collect();
     let pairs = pairs::pairs(corpus, &shares, &docs, checker.settings.min_run.max(1));
-    let edges: Vec<Edge> = findings.iter().flat_map(|f| f.edges.iter().cloned()).collect();
+    let edges: Vec<Edge> = findings.iter().flat_map(|f| f.edges.iter().copied()).collect();
     let aligned_pairs = findings.iter().map(|f| f.aligned_pairs).sum();
     let reports: Vec<DraftReport> = findings.into_iter().map(|f| f.report).collect();
     let mut report_of = vec![None; corpus.len()];
