@@ -45,7 +45,8 @@ struct AuditArgs {
     /// Corpus folder to audit, searched recursively for documents.
     #[arg(long, default_value = "corpus")]
     corpus: PathBuf,
-    /// A reference corpus: its documents are sources for the audited ones but are not audited.
+    /// A reference corpus: its documents are sources for the audited ones, and count in document
+    /// frequency (formulas it holds widely are 套话), but are not audited.
     #[arg(long, value_name = "DIR")]
     against: Option<PathBuf>,
     /// Folder for paragraphs.csv, spans.csv, documents.csv, pairs.csv, clusters.csv and
