@@ -134,20 +134,12 @@ fn the_same_verdicts_on_the_shipped_corpus() {
     }
     // The 2026 reports' 「“十五五”时期是…关键时期」 paragraph, in six variants that each match
     // another closely (so their verdicts are copy), is a formula of the year: 6 documents > 3.
-    let plan = result
-        .clusters
-        .iter()
-        .find(|c| c.excerpt.starts_with("“十五五”时期是基本实现社会主义现代化夯实基础"))
-        .expect("the 十五五 cluster");
+    let plan = cluster_starting(&result, "“十五五”时期是基本实现社会主义现代化夯实基础");
     assert_eq!((plan.documents, plan.kind), (6, ClusterKind::Boilerplate));
     assert!(result.clusters.iter().all(|c| c.documents <= 3 || c.kind == ClusterKind::Boilerplate));
     // The 2017 report's guiding paragraph and the NPC resolution that restates it: each `partial`
     // of the other, but both mostly 套话 (0.73 and 1.00 of their extent in 套话 spans).
-    let guiding = result
-        .clusters
-        .iter()
-        .find(|c| c.excerpt.starts_with("今年将召开中国共产党第十九次全国代表大会"))
-        .expect("the 2017 guiding paragraph's cluster");
+    let guiding = cluster_starting(&result, "今年将召开中国共产党第十九次全国代表大会");
     assert_eq!((guiding.documents, guiding.kind), (2, ClusterKind::Boilerplate));
     let verdicts: Vec<String> = guiding
         .members
@@ -158,6 +150,15 @@ fn the_same_verdicts_on_the_shipped_corpus() {
         })
         .collect();
     assert_eq!(verdicts, vec!["partial", "partial"]);
+}
+
+/// The cluster whose representative paragraph starts with `excerpt`.
+fn cluster_starting<'a>(result: &'a Audit, excerpt: &str) -> &'a chachong::audit::clusters::ClusterRow {
+    result
+        .clusters
+        .iter()
+        .find(|c| c.excerpt.starts_with(excerpt))
+        .unwrap_or_else(|| panic!("no cluster {excerpt}"))
 }
 
 fn chachong(args: &[&str]) -> std::process::Output {
