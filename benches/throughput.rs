@@ -165,6 +165,7 @@ fn segment_doc(d: &CorpusDoc, p: &DocPrints, stored: bool) -> SegmentDoc {
             postings: p.postings.clone(),
             shingles: p.shingles.clone(),
             simhashes: p.simhashes.clone(),
+            sketch: p.sketch.clone(),
         },
         stored: stored.then(|| StoredText { text: d.doc.text.clone(), paragraphs: d.doc.paragraphs.clone() }),
     }

@@ -5,6 +5,7 @@ use crate::analyze::{AnalyzedParagraph, Analyzer};
 use crate::classify::{classify, Evidence, Match, SpanDecision};
 pub use crate::corpus::Corpus;
 use crate::fingerprint::hamming;
+use crate::independence::independent_dfs;
 use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::Normalized;
@@ -41,7 +42,8 @@ pub struct Observation<'a> {
     /// Paragraph number in the draft, 0-based.
     pub para: usize,
     pub analyzed: &'a AnalyzedParagraph,
-    /// Document frequency of each of `analyzed`'s shingles, without the checked document.
+    /// Document frequency of each of `analyzed`'s shingles, without the checked document, versions
+    /// of one document counted once (`independence`).
     pub dfs: &'a [u32],
     pub evidence: &'a Evidence,
     /// Every run aligned with a candidate source paragraph, before classification.
@@ -180,7 +182,6 @@ impl Checker<'_> {
             None => (0, index.boilerplate_df),
         };
         let dfs: Vec<u32> = a.shingles.iter().map(|s| index.df(s.hash).saturating_sub(own)).collect();
-        let evidence = Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run);
         // A paragraph shorter than the shortest run any verdict counts cannot be matched.
         let candidates = if len < min_run.min(DEFAULT_MIN_RUN) {
             Vec::new()
@@ -200,6 +201,8 @@ impl Checker<'_> {
                 matches.push(Match { source, run });
             }
         }
+        let dfs = independent_dfs(index, &a.shingles, &dfs, &matches, exclude);
+        let evidence = Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run);
         let v = classify(len, &evidence, &matches, &self.settings);
 
         let para_no = n + 1;

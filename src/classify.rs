@@ -9,8 +9,8 @@ use crate::align::Run;
 use crate::index::ParaRef;
 use crate::normalize::{Normalized, WILDCARD};
 use crate::params::{
-    Settings, BOILERPLATE_MATCHED_SHARE, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE, DEFAULT_MIN_RUN,
-    FUZZY_RUN_FACTOR, SHORT_RUN_FACTOR,
+    specific_run, Settings, BOILERPLATE_MATCHED_SHARE, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE,
+    DEFAULT_MIN_RUN, FUZZY_MAX_COMMON_SHARE, FUZZY_RUN_FACTOR, LONG_EXACT_FACTOR, SHORT_RUN_FACTOR,
 };
 use crate::shingle::Shingle;
 use crate::taohua::Lexicon;
@@ -99,6 +99,12 @@ pub struct Evidence {
     pub frequent: Vec<bool>,
     /// Not a wildcard (numbers and slots are no evidence either way).
     pub solid: Vec<bool>,
+    /// Shingles that two or more independent documents hold: wording of the genre, or of one
+    /// source and another writer.
+    pub held_often: Vec<Range<usize>>,
+    /// Shingles that no independent document but one holds: inside a match with a source, the
+    /// source's own wording rather than a phrase of the genre.
+    pub held_once: Vec<Range<usize>>,
 }
 
 impl Evidence {
@@ -138,9 +144,16 @@ impl Evidence {
             known: vec![false; len],
             frequent: vec![false; len],
             solid: chars.iter().map(|&c| c != WILDCARD).collect(),
+            held_once: Vec::new(),
+            held_often: Vec::new(),
         };
         for (s, &df) in shingles.iter().zip(dfs) {
             let r = s.start as usize..s.end as usize;
+            if df <= 1 {
+                ev.held_once.push(r.clone());
+            } else {
+                ev.held_often.push(r.clone());
+            }
             if df > 0 {
                 mark(&mut ev.known, r.clone());
             }
@@ -185,6 +198,53 @@ impl Evidence {
             || (run.matched < SHORT_RUN_FACTOR * min_run
                 && run.matched > 0
                 && frequent_matched as f64 >= BOILERPLATE_MATCHED_SHARE * run.matched as f64)
+    }
+}
+
+impl Evidence {
+    /// The longest stretch of a run's exact matches, in solid chars, that shingles only the source
+    /// holds cover end to end. Two reports of a year share its formulas (「加快构建碳排放双控制度体系」)
+    /// and, where one formula follows another, a few junction words; one writer copying another
+    /// shares a stretch of wording that no third document holds.
+    pub fn specific_stretch(&self, run: &Run) -> usize {
+        let own = self.shared_by(run, &self.held_once);
+        let (mut best, mut cur) = (0, 0);
+        for (i, &o) in own.iter().enumerate() {
+            if !o {
+                cur = 0;
+            } else if self.solid[i] {
+                cur += 1;
+                best = best.max(cur);
+            }
+        }
+        best
+    }
+
+    /// The chars covered by those of `shingles` that lie wholly inside one of a run's exact
+    /// matches, so that the source holds them too.
+    fn shared_by(&self, run: &Run, shingles: &[Range<usize>]) -> Vec<bool> {
+        let mut out = vec![false; self.solid.len()];
+        for r in shingles {
+            if run.pieces.iter().any(|p| p.start <= r.start && r.end <= p.end) {
+                mark(&mut out, r.clone());
+            }
+        }
+        out
+    }
+
+    /// A run that is evidence of copying on its own: an exact match of [`LONG_EXACT_FACTOR`] ×
+    /// `min_run` chars, however many documents hold it; an exact match of `min_run` chars with a
+    /// stretch of [`specific_run`] chars that only the source holds, or a fuzzy run twice as long, which a
+    /// paraphrase leaves and a chance echo of common words does not — unless most of its matched
+    /// chars are wording other documents share too (the opening formula of a five-year plan,
+    /// 「根据中共…委关于制定…规划的建议，我们编制了…」, with each province's name in its slots).
+    pub fn is_primary(&self, run: &Run, min_run: usize) -> bool {
+        let often = self.shared_by(run, &self.held_often);
+        let common = often.iter().zip(&self.solid).filter(|&(&o, &s)| o && s).count();
+        run.longest >= LONG_EXACT_FACTOR * min_run
+            || (run.longest >= min_run && self.specific_stretch(run) >= specific_run(min_run))
+            || (run.matched >= FUZZY_RUN_FACTOR * min_run
+                && (common as f64) < FUZZY_MAX_COMMON_SHARE * run.matched as f64)
     }
 }
 
@@ -357,16 +417,17 @@ pub fn accepted<'m>(
         .iter()
         .copied()
         .filter(|m| {
-            is_primary(&m.run, min_run)
+            evidence.is_primary(&m.run, min_run)
                 || (m.run.matched >= support
-                    && copy_runs.iter().any(|o| o.source == m.source && is_primary(&o.run, min_run)))
+                    && copy_runs.iter().any(|o| o.source == m.source && evidence.is_primary(&o.run, min_run)))
         })
         .collect();
     (copies, bp_runs)
 }
 
-/// A run that is evidence on its own: an exact match of `min_run` chars (the 13-char rule), or a
-/// fuzzy run twice as long, which a paraphrase leaves and a chance echo of common words does not.
+/// A run long enough to be evidence on its own, whatever its words: an exact match of `min_run`
+/// chars (the 13-char rule), or a fuzzy run twice as long. Near-duplicate paragraphs need one,
+/// 套话 or not; a copy needs [`Evidence::is_primary`].
 pub fn is_primary(run: &Run, min_run: usize) -> bool {
     run.longest >= min_run || run.matched >= FUZZY_RUN_FACTOR * min_run
 }
@@ -408,6 +469,8 @@ mod tests {
             known: vec![true; len],
             frequent: vec![false; len],
             solid: vec![true; len],
+            held_once: (0..len).map(|i| i..i + 1).collect(),
+            held_often: Vec::new(),
         }
     }
 

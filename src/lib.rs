@@ -19,6 +19,7 @@ pub mod check;
 pub mod classify;
 pub mod corpus;
 pub mod fingerprint;
+pub mod independence;
 pub mod index;
 pub mod ingest;
 pub mod manifest;

@@ -15,7 +15,7 @@ pub const WINNOW_WINDOW: usize = 4;
 
 /// Version of the stored index's file format (`index::segment`). Files of another version are
 /// refused with a message saying how to rebuild, never misread.
-pub const INDEX_FORMAT_VERSION: u32 = 1;
+pub const INDEX_FORMAT_VERSION: u32 = 2;
 
 /// Version of what analysis writes into fingerprints beyond the constants above: the mark table,
 /// normalization and segmentation. Bump it with any change to them, so old indexes are rebuilt.
@@ -64,10 +64,31 @@ pub fn support_run(min_run: usize) -> usize {
     (min_run / 2).max(SEED_GRAM + 2).min(min_run)
 }
 
+/// Solid chars of an exact run that shingles only its source holds must cover end to end for the
+/// run to count on its own (`classify::Evidence::specific_stretch`). Two reports of a year share
+/// its formulas and, where one formula follows another, the junction words between them: on the
+/// shared benchmark at 50 MB those junction stretches were 9 chars or fewer in all but a few of
+/// the original paragraphs' matches, while a copied sentence keeps 18 and more of its source's own
+/// wording. Three quarters of `min_run` (10 at 13) keeps the public eval set's dense rewrites,
+/// whose exact pieces are short.
+pub fn specific_run(min_run: usize) -> usize {
+    (min_run * 3).div_ceil(4).max(SEED_GRAM + 2)
+}
+
+/// An exact match this many times `min_run` long (39 chars at 13) counts as copying whoever else
+/// holds it: the genre's formulas run 6 to 20 chars (「确保政府工作始终在法治轨道上运行」, 16), while
+/// a passage recycled through three reports is shared by all three.
+pub const LONG_EXACT_FACTOR: usize = 3;
+
 /// A run without an exact match of `min_run` chars counts on its own only when it has this many
 /// times `min_run` matched chars: a paraphrase leaves that many, two formulaic clauses that happen
 /// to sit side by side do not.
 pub const FUZZY_RUN_FACTOR: usize = 2;
+
+/// … and only when less than this share of its matched chars lies in shingles that other
+/// independent documents hold too: a paraphrase keeps the source's own wording in its unchanged
+/// stretches; a formula filled in with another locality's names keeps only the genre's.
+pub const FUZZY_MAX_COMMON_SHARE: f64 = 0.7;
 
 /// Default share of a paragraph's significant chars that must come from one source for `copy`.
 pub const DEFAULT_COPY_SCORE: f64 = 0.5;
@@ -80,6 +101,18 @@ pub const BOILERPLATE_DOC_SHARE: f64 = 0.01;
 /// use independently (a campaign's name, the closing formula of a government work report) is a
 /// formula of the genre, not one document's wording.
 pub const BOILERPLATE_MAX_DOCS: u32 = 5;
+
+/// Two documents are versions of one text, and count once in a phrase's document frequency, when
+/// their distinct shingles overlap by this Jaccard share (`independence`). A report saved again
+/// with a char changed in every third paragraph shares about 90 %; two reports of one province in
+/// consecutive years, recycling a few passages, a few percent.
+pub const VERSION_MIN_JACCARD: f64 = 0.5;
+
+/// Hashes in a document's bottom-k MinHash sketch, stored in the index. The Jaccard estimate's
+/// standard error is at most 1 / (2 √k) ≈ 0.09 at 32: versions (≈ 0.9) and independent
+/// documents (< 0.2) stay far apart on either side of [`VERSION_MIN_JACCARD`], at 256 bytes per
+/// document.
+pub const VERSION_SKETCH: usize = 32;
 
 /// A run is boilerplate when at least this share of its chars is covered by 套话 shingles.
 pub const BOILERPLATE_RUN_SHARE: f64 = 0.5;
@@ -99,6 +132,12 @@ pub const POSTINGS_CAP: usize = 64;
 
 /// Source paragraphs aligned per draft paragraph, best retrieval score first.
 pub const MAX_CANDIDATES: usize = 16;
+
+/// Source paragraphs aligned per draft paragraph when some are versions of one document
+/// (`index::versions`), which do not count toward [`MAX_CANDIDATES`]: the versions must be
+/// aligned for their shared phrases to count once, and this bounds what a folder of many copies
+/// costs.
+pub const MAX_VERSION_CANDIDATES: usize = 4 * MAX_CANDIDATES;
 
 /// SimHash near-duplicates aligned per draft paragraph, nearest first, on top of
 /// [`MAX_CANDIDATES`]: enough to find the source of a recycled paragraph, and bounded so that a

@@ -162,7 +162,7 @@ fn an_index_of_another_format_version_is_refused_with_advice() {
     open_indexed(corpus.path(), dir.path());
     let seg = dir.path().join("seg-000001.ccx");
     let mut bytes = std::fs::read(&seg).unwrap();
-    bytes[8] = 2;
+    bytes[8] = 1;
     std::fs::write(&seg, bytes).unwrap();
     let (c, i) = (corpus.path().to_str().unwrap(), dir.path().to_str().unwrap());
     let out = tempfile::tempdir().unwrap();
@@ -180,7 +180,7 @@ fn an_index_of_another_format_version_is_refused_with_advice() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("index format version 2, this chachong reads version 1")
+        stderr.contains("index format version 1, this chachong reads version 2")
             && stderr.contains("chachong index --rebuild --corpus DIR"),
         "{stderr}"
     );

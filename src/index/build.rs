@@ -3,7 +3,7 @@
 use super::segment::{FileKind, Section, Writer};
 use super::DocPrints;
 use crate::ingest::Paragraph;
-use crate::params::SORT_BUCKET_KEYS;
+use crate::params::{SORT_BUCKET_KEYS, VERSION_SKETCH};
 use rayon::prelude::*;
 use std::io::Write;
 
@@ -189,19 +189,28 @@ fn write_docs(w: &mut Writer, docs: &[SegmentDoc], texts: Option<Texts>) {
     let mut name_offsets = vec![0u64];
     let mut names = Vec::new();
     let mut meta = Vec::with_capacity(docs.len() * 3);
+    let mut sketches = Vec::with_capacity(docs.len() * VERSION_SKETCH);
     for d in docs {
         names.extend_from_slice(d.name.as_bytes());
         name_offsets.push(names.len() as u64);
         meta.extend([d.meta.size, d.meta.mtime_ns, d.meta.hash]);
+        sketches.extend(padded_sketch(&d.prints.sketch));
     }
     w.u64s(Section::NameOffsets, name_offsets);
     w.bytes(Section::Names, names);
     w.u64s(Section::DocMeta, meta);
+    w.u64s(Section::DocSketch, sketches);
     if let Some(t) = texts {
         w.u32s(Section::Paras, t.paras);
         w.u64s(Section::TextOffsets, t.offsets);
         w.bytes(Section::Texts, t.deflated);
     }
+}
+
+/// A document's sketch as stored: [`VERSION_SKETCH`] hashes, `u64::MAX` where it has fewer
+/// distinct shingles.
+pub fn padded_sketch(sketch: &[u64]) -> impl Iterator<Item = u64> + '_ {
+    sketch.iter().copied().take(VERSION_SKETCH).chain(std::iter::repeat(u64::MAX)).take(VERSION_SKETCH)
 }
 
 /// The SimHash tables, one per 16-bit block, and their fences.

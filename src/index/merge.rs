@@ -2,9 +2,10 @@
 //! each segment's sorted runs, with removed documents dropped and their document frequencies
 //! subtracted. The result is the segment a fresh build of the same documents would write.
 
-use super::build::SIM_TABLES;
+use super::build::{padded_sketch, SIM_TABLES};
 use super::segment::{FileKind, Section, Writer};
 use super::{Index, Part};
+use crate::params::VERSION_SKETCH;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -80,6 +81,7 @@ pub fn compact(index: &Index) -> Vec<u64> {
     let mut name_offsets = vec![0u64];
     let mut names = Vec::new();
     let mut meta = Vec::with_capacity(3 * index.docs);
+    let mut sketches = Vec::with_capacity(VERSION_SKETCH * index.docs);
     let mut paras = Vec::new();
     let mut text_offsets = vec![0u64];
     let mut texts = Vec::new();
@@ -92,6 +94,7 @@ pub fn compact(index: &Index) -> Vec<u64> {
         name_offsets.push(names.len() as u64);
         let m = part.meta(d);
         meta.extend([m.size, m.mtime_ns, m.hash]);
+        sketches.extend(padded_sketch(part.sketch(d)));
         if with_texts {
             paras.extend_from_slice(part.file.u32s(Section::Paras).get(4 * p0..4 * p1).unwrap_or(&[]));
             let offsets = part.file.u64s(Section::TextOffsets);
@@ -104,6 +107,7 @@ pub fn compact(index: &Index) -> Vec<u64> {
     w.u64s(Section::NameOffsets, name_offsets);
     w.bytes(Section::Names, names);
     w.u64s(Section::DocMeta, meta);
+    w.u64s(Section::DocSketch, sketches);
     if with_texts && index.docs > 0 {
         w.u32s(Section::Paras, paras);
         w.u64s(Section::TextOffsets, text_offsets);

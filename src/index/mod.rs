@@ -10,12 +10,14 @@ pub mod build;
 pub mod merge;
 pub mod segment;
 pub mod store;
+pub mod versions;
 
 use crate::analyze::{Analyzer, Scratch};
 use crate::corpus::CorpusDoc;
 use crate::fingerprint::hamming;
 use crate::params::{
-    boilerplate_min_df, MAX_CANDIDATES, MAX_NEAR_DUPLICATES, POSTINGS_CAP, SIMHASH_MAX_DISTANCE,
+    boilerplate_min_df, MAX_CANDIDATES, MAX_NEAR_DUPLICATES, MAX_VERSION_CANDIDATES, POSTINGS_CAP,
+    SIMHASH_MAX_DISTANCE, VERSION_MIN_JACCARD, VERSION_SKETCH,
 };
 use crate::shingle::Shingle;
 use build::{sim_block, FileMeta, SegmentDoc, SIM_TABLES};
@@ -37,6 +39,9 @@ pub struct DocPrints {
     pub shingles: Vec<u64>,
     /// SimHash per paragraph.
     pub simhashes: Vec<u64>,
+    /// The document's [`VERSION_SKETCH`] smallest distinct shingle hashes: a bottom-k MinHash
+    /// sketch of its wording.
+    pub sketch: Vec<u64>,
 }
 
 /// Fingerprints every paragraph of a document.
@@ -51,6 +56,7 @@ pub fn fingerprint_document(analyzer: &Analyzer, doc: &CorpusDoc) -> DocPrints {
     }
     out.shingles.sort_unstable();
     out.shingles.dedup();
+    out.sketch = out.shingles.iter().take(VERSION_SKETCH).copied().collect();
     out
 }
 
@@ -100,6 +106,14 @@ impl Part {
             Some(&[size, mtime_ns, hash]) => FileMeta { size, mtime_ns, hash },
             _ => FileMeta::default(),
         }
+    }
+
+    /// The version sketch of the segment's document `d` (see [`DocPrints::sketch`]); empty when the
+    /// section is damaged.
+    pub fn sketch(&self, d: usize) -> &[u64] {
+        let s = self.file.u64s(Section::DocSketch);
+        let all = s.get(VERSION_SKETCH * d..VERSION_SKETCH * (d + 1)).unwrap_or(&[]);
+        &all[..all.partition_point(|&h| h != u64::MAX)]
     }
 
     /// Whether the segment stores its documents' texts.
@@ -342,6 +356,12 @@ impl Index {
         (out, total)
     }
 
+    /// The version sketch of index document `doc`.
+    pub fn sketch(&self, doc: u32) -> &[u64] {
+        let (part, d) = self.doc_at(doc);
+        part.sketch(d)
+    }
+
     /// The index paragraphs of document `doc`.
     pub fn doc_paragraphs(&self, doc: u32) -> std::ops::Range<u32> {
         self.doc_start[doc as usize]..self.doc_start[doc as usize + 1]
@@ -411,7 +431,7 @@ impl Index {
             }
         }
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut out: Vec<u32> = scored.iter().take(MAX_CANDIDATES).map(|&(p, _)| p).collect();
+        let mut out = self.best_of_independent(&scored);
         if !shingles.is_empty() {
             // The nearest first: a paragraph repeated across the corpus (a chapter heading in every
             // law) would otherwise bring every copy as a candidate, quadratic over an audit.
@@ -422,6 +442,34 @@ impl Index {
         }
         out.sort_unstable();
         out.dedup();
+        out
+    }
+
+    /// The first [`MAX_CANDIDATES`] of `scored` (best first), not counting paragraphs of versions
+    /// of a document already taken: ten saved copies of one report would otherwise fill the list
+    /// with one text and leave out the other writers it shares a phrase with. Versions are taken
+    /// up to [`MAX_VERSION_CANDIDATES`] in all.
+    fn best_of_independent(&self, scored: &[(u32, f64)]) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut taken_docs: Vec<u32> = Vec::new();
+        let mut slots = 0;
+        for &(p, _) in scored {
+            if slots >= MAX_CANDIDATES || out.len() >= MAX_VERSION_CANDIDATES {
+                break;
+            }
+            let doc = self.locate(p).doc;
+            let sketch = self.sketch(doc);
+            let version = taken_docs
+                .iter()
+                .any(|&t| t != doc && versions::resemblance(self.sketch(t), sketch) >= VERSION_MIN_JACCARD);
+            if !version {
+                slots += 1;
+            }
+            if !taken_docs.contains(&doc) {
+                taken_docs.push(doc);
+            }
+            out.push(p);
+        }
         out
     }
 

@@ -79,6 +79,10 @@ pub enum Section {
     TextOffsets = 16,
     /// Each document's text, deflate-compressed.
     Texts = 17,
+    /// u64 × [`VERSION_SKETCH`] per document: the smallest of its distinct shingle hashes, padded
+    /// with `u64::MAX` (a bottom-k MinHash sketch, for telling versions of one document apart from
+    /// independent documents).
+    DocSketch = 18,
     /// u64 per removed document, sorted: segment number << 32 | document in that segment.
     Tombstones = 20,
     /// u64 per shingle, sorted: shingles whose document frequency the removed documents lower.
