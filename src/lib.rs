@@ -25,6 +25,7 @@ pub mod ingest;
 pub mod manifest;
 pub mod marks;
 pub mod normalize;
+pub mod open;
 pub mod params;
 pub mod report;
 pub mod review;

@@ -1,0 +1,85 @@
+//! `chachong audit`: every document of a corpus against all the others.
+
+use super::{open_corpus, progress_bar, Analysis, Error, Outcome, ReadArgs};
+use chachong::audit::{audit, summary, write_audit};
+use chachong::check::Checker;
+use chachong::open::Access;
+use chachong::params::Settings;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Corpus folder to audit, searched recursively for documents.
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
+    /// A reference corpus: its documents are sources for the audited ones, and count in document
+    /// frequency (formulas it holds widely are 套话), but are not audited.
+    #[arg(long, value_name = "DIR")]
+    against: Option<PathBuf>,
+    /// Folder for paragraphs.csv, spans.csv, documents.csv, pairs.csv, clusters.csv and
+    /// cluster_members.csv.
+    #[arg(long, default_value = "reports")]
+    out: PathBuf,
+    /// Write the CSVs without the UTF-8 byte-order mark (Excel and WPS need it to show Chinese).
+    #[arg(long)]
+    no_bom: bool,
+    /// Matched significant chars needed for `partial`.
+    #[arg(long, default_value_t = chachong::params::DEFAULT_MIN_RUN, value_parser = clap::value_parser!(usize))]
+    min_run: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Also count the phrases of FILE (one per line) as 套话, beside the built-in lexicon: an
+    /// office's own formulas, or the 提法 of an era.
+    #[arg(long, value_name = "FILE")]
+    taohua: Option<PathBuf>,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let min_run = super::min_run(args.min_run)?;
+    let analysis = Analysis::new(&args.read, args.taohua.as_deref())?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.jobs {
+        if n == 0 {
+            return Err(Error::Flag("--jobs must be at least 1"));
+        }
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().map_err(|source| Error::Threads { threads: args.jobs.unwrap_or(0), source })?;
+    pool.install(|| {
+        let loading = analysis.start();
+        let mut roots = vec![args.corpus.as_path()];
+        roots.extend(args.against.as_deref());
+        let opened = open_corpus(&roots, Access::ThisRunOnly, &loading)?;
+        let corpus = &opened.corpus;
+        // Documents are numbered by name, so the reference corpus's are found by their path.
+        let audited: Vec<u32> =
+            (0..corpus.len() as u32).filter(|&d| corpus.doc(d).doc.path.starts_with(&args.corpus)).collect();
+        let checker = Checker {
+            analyzer: loading.get(),
+            corpus,
+            settings: Settings { min_run, ..Settings::default() },
+        };
+        let bar = progress_bar("auditing".to_string(), "documents");
+        bar.set_length(audited.len() as u64);
+        let result = audit(&checker, &audited, &|n| bar.inc(n));
+        bar.finish_and_clear();
+        write_audit(&args.out, &result, !args.no_bom).map_err(|source| Error::Write {
+            what: "reports to",
+            path: args.out.clone(),
+            source,
+        })?;
+        // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}reports written to {}",
+            summary(&result),
+            args.out.display()
+        );
+        Ok(if opened.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    })
+}

@@ -1,0 +1,185 @@
+//! The subcommands, one file each (as xsv has them): each turns its flags into a checked
+//! configuration once, calls the library, and says on stdout and stderr what was done. `main.rs`
+//! only parses the command line and hands over.
+
+pub mod audit;
+pub mod check;
+pub mod index;
+pub mod review;
+
+use chachong::analyze::{Analyzer, Loading};
+use chachong::index::store::{Progress, StoreError, UpdateReport};
+use chachong::ingest::IngestError;
+use chachong::open::{self, Access, OpenError, Opened};
+use chachong::taohua::Lexicon;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Why a subcommand stopped before doing its work: printed as `chachong: {error}`, exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A flag's value that its parser alone cannot refuse; the message says what it takes.
+    #[error("{0}")]
+    Flag(&'static str),
+    /// An input named on the command line (a lexicon, a glob, a report folder) that cannot be used,
+    /// in the library's words.
+    #[error("{0}")]
+    Input(String),
+    #[error("no drafts to check")]
+    NoDrafts,
+    #[error("{0}\nchachong: give the corpus folder with --corpus DIR")]
+    Corpus(OpenError),
+    #[error("{0}")]
+    Index(StoreError),
+    #[error("cannot write the {what} {}: {source}", path.display())]
+    Write { what: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("cannot start {threads} worker threads: {source}")]
+    Threads { threads: usize, source: rayon::ThreadPoolBuildError },
+}
+
+/// What a subcommand that ran returns: its exit status (0, or 1 and 2 as its help says).
+pub type Outcome = Result<ExitCode, Error>;
+
+/// How files are read, for drafts and corpus alike.
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    #[command(flatten)]
+    pub limit: LimitArgs,
+    /// Match traditional and simplified characters as the same (萬 = 万), in drafts and corpus.
+    #[arg(long)]
+    pub fold_traditional: bool,
+}
+
+/// How large a file may be read.
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// Refuse files larger than this many MiB (drafts and corpus; fractions allowed).
+    #[arg(long, value_name = "MIB", default_value_t = (chachong::params::MAX_FILE_BYTES >> 20) as f64)]
+    pub max_file_mb: f64,
+}
+
+impl LimitArgs {
+    /// The limit in bytes.
+    pub fn max_file_bytes(&self) -> Result<u64, Error> {
+        if self.max_file_mb.is_nan() || self.max_file_mb <= 0.0 {
+            return Err(Error::Flag("--max-file-mb takes a positive size in MiB, e.g. 64 or 0.5"));
+        }
+        // Saturates at u64::MAX for huge values, which means no limit.
+        Ok((self.max_file_mb * (1u64 << 20) as f64) as u64)
+    }
+}
+
+/// The analysis a run applies to drafts and corpus, checked once from the flags.
+pub struct Analysis {
+    pub lexicon: Lexicon,
+    pub fold_traditional: bool,
+    pub max_file_bytes: u64,
+}
+
+impl Analysis {
+    pub fn new(read: &ReadArgs, taohua: Option<&Path>) -> Result<Analysis, Error> {
+        Ok(Analysis {
+            max_file_bytes: read.limit.max_file_bytes()?,
+            lexicon: Lexicon::load(taohua).map_err(Error::Input)?,
+            fold_traditional: read.fold_traditional,
+        })
+    }
+
+    /// Starts building the analyzer (jieba's dictionary takes a moment) while the caller goes on.
+    pub fn start(self) -> Loading {
+        Loading::start_with(move || {
+            let mut analyzer = Analyzer::new();
+            analyzer.lexicon = self.lexicon;
+            analyzer.fold_traditional = self.fold_traditional;
+            analyzer.limits.max_file_bytes = self.max_file_bytes;
+            analyzer
+        })
+    }
+}
+
+/// `--min-run`, which clap takes as any count.
+pub fn min_run(n: usize) -> Result<usize, Error> {
+    if n == 0 {
+        return Err(Error::Flag("--min-run must be at least 1"));
+    }
+    Ok(n)
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal; `unit` names what it counts.
+pub fn progress_bar(message: String, unit: &str) -> ProgressBar {
+    let bar = ProgressBar::hidden();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    bar.set_style(
+        ProgressStyle::with_template(&format!("{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{eta}})"))
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
+
+/// Runs `work` with a progress bar on stderr showing `message`; what the library says goes above it.
+pub fn with_progress<T>(message: String, work: impl FnOnce(&Progress) -> T) -> T {
+    let bar = progress_bar(message, "files");
+    let progress = Progress {
+        files_found: &|n| bar.set_length(n),
+        tick: &|n| bar.inc(n),
+        say: &|m| bar.suspend(|| eprintln!("chachong: {m}")),
+    };
+    let result = work(&progress);
+    bar.finish_and_clear();
+    result
+}
+
+/// Opens the corpus below `roots` as `access` says, with a progress bar, and says on stderr which
+/// corpus files were skipped and what was done to the index.
+pub fn open_corpus(roots: &[&Path], access: Access, loading: &Loading) -> Result<Opened, Error> {
+    let (message, dir) = match &access {
+        Access::Index { dir, .. } => (format!("indexing {}", roots[0].display()), Some(dir.clone())),
+        Access::ThisRunOnly => {
+            let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+            (format!("reading corpus {}", names.join(" + ")), None)
+        }
+    };
+    let opened = with_progress(message, |progress| open::open(roots, access, loading, progress))
+        .map_err(Error::Corpus)?;
+    say_skipped(&opened.errors);
+    if let (Some(dir), Some(report)) = (dir, &opened.update) {
+        say_update(&dir, opened.corpus.len(), report);
+    }
+    Ok(opened)
+}
+
+/// Names on stderr the corpus files that could not be read.
+pub fn say_skipped(errors: &[IngestError]) {
+    for e in errors {
+        eprintln!("chachong: skipped corpus file {e}");
+    }
+}
+
+/// Says on stderr what an update did to the index in `dir`.
+pub fn say_update(dir: &Path, docs: usize, report: &UpdateReport) {
+    eprintln!("chachong: {}", describe_update(dir, docs, report));
+}
+
+fn describe_update(dir: &Path, docs: usize, r: &UpdateReport) -> String {
+    if !r.wrote() && !r.compacted {
+        return format!("index {} is up to date ({docs} documents)", dir.display());
+    }
+    let mut s = format!(
+        "index {} updated: {} added, {} changed, {} removed, {} unchanged; {} documents",
+        dir.display(),
+        r.added,
+        r.changed,
+        r.removed,
+        r.unchanged,
+        docs
+    );
+    if r.compacted {
+        s.push_str("; segments merged");
+    }
+    s
+}
