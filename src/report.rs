@@ -95,7 +95,7 @@ const PARAGRAPH_COLUMNS: [&str; 13] = [
 ];
 const SPAN_COLUMNS: [&str; 8] =
     ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
-const DOCUMENT_COLUMNS: [&str; 8] = [
+const DOCUMENT_COLUMNS: [&str; 9] = [
     "draft",
     "paragraphs",
     "chars",
@@ -104,7 +104,40 @@ const DOCUMENT_COLUMNS: [&str; 8] = [
     "top_source",
     "top_source_ratio",
     "flags",
+    "status",
 ];
+
+/// A draft that could not be checked: listed in `documents.csv` with the reason, so a batch's
+/// report says what it does not cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unchecked {
+    /// As the `draft` column names it.
+    pub draft: String,
+    pub reason: String,
+}
+
+/// `documents.csv`'s `status` of a checked draft: `ok`, or `empty` when it held no significant
+/// char (nothing was compared, so its 0 % says nothing).
+pub fn status(r: &DraftReport) -> &'static str {
+    if is_empty(r) {
+        "empty"
+    } else {
+        "ok"
+    }
+}
+
+/// Whether a checked draft held no text to compare.
+pub fn is_empty(r: &DraftReport) -> bool {
+    r.summary.chars == 0
+}
+
+/// A ratio as the terminal summary shows it, in percent with one decimal: what `--fail-over`
+/// compares, so that a draft shown as 47.2 % is over 47 %.
+pub fn shown_percent(ratio: f64) -> f64 {
+    // Through the text shown, so the figure compared is the figure read, rounding included.
+    let shown = format!("{:.1}", ratio * 100.0);
+    shown.parse().unwrap_or(ratio * 100.0)
+}
 
 fn flags_cell(flags: &[Flag]) -> String {
     flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(";")
@@ -114,8 +147,14 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Writes the three CSV reports for `reports` into `dir` (created if missing).
-pub fn write_reports(dir: &Path, reports: &[DraftReport], bom: bool) -> io::Result<()> {
+/// Writes the three CSV reports for `reports` into `dir` (created if missing); the drafts that
+/// could not be checked are rows of `documents.csv` with their reason as `status`.
+pub fn write_reports(
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    bom: bool,
+) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     write_csv(&dir.join("paragraphs.csv"), bom, |w| {
         let mut header: Vec<&str> = PARAGRAPH_COLUMNS.to_vec();
@@ -174,7 +213,12 @@ pub fn write_reports(dir: &Path, reports: &[DraftReport], bom: bool) -> io::Resu
                 d.top_source.clone(),
                 format!("{:.3}", d.top_source_ratio),
                 flags_cell(&d.flags),
+                status(r).to_string(),
             ])?;
+        }
+        for u in unchecked {
+            let status = format!("unreadable: {}", u.reason);
+            w.write_record([&u.draft, "", "", "", "", "", "", "", &status])?;
         }
         Ok(())
     })

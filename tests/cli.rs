@@ -39,7 +39,10 @@ fn check_writes_three_reports_with_bom_and_a_summary() {
     let documents = read(&out.path().join("documents.csv"));
     let row = documents.lines().nth(1).expect("one row");
     assert!(row.starts_with("examples/draft.txt,13,"), "{row}");
-    assert!(row.ends_with(",watermark:笔杆儿网;placeholder:*区;placeholder:XXX同;placeholder:X次"), "{row}");
+    assert!(
+        row.ends_with(",watermark:笔杆儿网;placeholder:*区;placeholder:XXX同;placeholder:X次,ok"),
+        "{row}"
+    );
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains("复制比 copied 4"), "{stdout}");
     assert!(stdout.contains("4 copy, 1 partial, 1 boilerplate, 7 original"), "{stdout}");
@@ -66,6 +69,76 @@ fn no_bom_and_fail_over_gate() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("between 0 and 1"));
 }
 
+/// The sample draft's 复制比 is shown as 47.2 %: `--fail-over` compares that figure, takes it as a
+/// percentage too, and says which draft was over and by how much.
+#[test]
+fn fail_over_compares_the_figure_shown() {
+    let out = tempfile::tempdir().expect("tmp");
+    let o = out.path().to_str().expect("utf-8 path");
+    let run = chachong(&["check", "--fail-over", "47%", "--out", o, "examples/draft.txt"]);
+    assert_eq!(run.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("复制比 copied 47.2%"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("examples/draft.txt: 复制比 47.2% is over --fail-over 47.0% by 0.2 points"),
+        "{stderr}"
+    );
+    for limit in ["47.2%", "0.472", "0.5"] {
+        let run = chachong(&["check", "--fail-over", limit, "--out", o, "examples/draft.txt"]);
+        assert_eq!(run.status.code(), Some(0), "{limit}: {}", String::from_utf8_lossy(&run.stderr));
+    }
+}
+
+/// A draft with no text to compare is 0 % copied only because nothing was compared: it is said,
+/// `status` says `empty`, and under `--fail-over` it fails the run as a draft that could not be
+/// checked.
+#[test]
+fn an_empty_draft_is_said_and_fails_the_gate() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let empty = dir.path().join("empty.txt");
+    let punctuation = dir.path().join("punctuation.txt");
+    std::fs::write(&empty, "").expect("write");
+    std::fs::write(&punctuation, "，。——\n（）\n").expect("write");
+    let out = dir.path().join("out");
+    let (e, p, o) = (empty.to_str().unwrap(), punctuation.to_str().unwrap(), out.to_str().unwrap());
+    let run = chachong(&["check", "--out", o, e, p, "examples/draft.txt"]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains(&format!("{e}: no text to check")), "{stderr}");
+    assert!(stderr.contains(&format!("checked 1 of 3 drafts; 2 had no text to check: {e}, {p}")), "{stderr}");
+    let documents = read(&out.join("documents.csv"));
+    let status: Vec<&str> = documents.lines().skip(1).map(|l| l.rsplit(',').next().unwrap_or("")).collect();
+    assert_eq!(status, ["empty", "empty", "ok"], "{documents}");
+    let run = chachong(&["check", "--fail-over", "0.9", "--out", o, e, "examples/draft.txt"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains(&format!("--fail-over: {e} had no text to check")));
+}
+
+/// A mistyped draft name leaves the previous reports as they were; a batch with one unreadable
+/// draft lists it in documents.csv with the reason and ends with a total.
+#[test]
+fn a_run_with_no_readable_draft_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let o = out.to_str().expect("utf-8 path");
+    assert_eq!(chachong(&["check", "--out", o, "examples/draft.txt"]).status.code(), Some(0));
+    let before = read(&out.join("paragraphs.csv"));
+    let run = chachong(&["check", "--out", o, "nosuch.docx"]);
+    assert_eq!(run.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(!stdout.contains("reports written"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("cannot check nosuch.docx"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("no draft could be read (1 given): no report written, {o} is as it was")),
+        "{stderr}"
+    );
+    assert_eq!(read(&out.join("paragraphs.csv")), before, "the previous report is kept");
+    let documents = read(&out.join("documents.csv"));
+    assert_eq!(documents.lines().count(), 2, "{documents}");
+}
+
 #[test]
 fn unreadable_drafts_are_named_and_the_rest_is_checked() {
     let out = tempfile::tempdir().expect("tmp");
@@ -75,10 +148,24 @@ fn unreadable_drafts_are_named_and_the_rest_is_checked() {
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{stderr}");
-    assert!(lines[0].contains("examples/no-such-draft.txt"), "{stderr}");
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(lines[0].contains("cannot check examples/no-such-draft.txt"), "{stderr}");
+    assert_eq!(lines[1], "chachong: checked 1 of 2 drafts; 1 could not be read: examples/no-such-draft.txt");
     let paragraphs = read(&out.path().join("paragraphs.csv"));
     assert_eq!(paragraphs.lines().filter(|l| l.starts_with("examples/draft.txt,")).count(), 13);
+    let documents = read(&out.path().join("documents.csv"));
+    let rows: Vec<&str> = documents.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{documents}");
+    assert!(rows[0].starts_with("examples/draft.txt,13,") && rows[0].ends_with(",ok"), "{documents}");
+    assert_eq!(
+        rows[1],
+        "examples/no-such-draft.txt,,,,,,,,unreadable: cannot read file: No such file or directory (os error 2)"
+    );
+    let review = chachong(&["review", "--color", "never", o]);
+    assert_eq!(review.status.code(), Some(0), "the draft that was read is shown");
+    assert!(String::from_utf8_lossy(&review.stderr).contains(
+        "draft examples/no-such-draft.txt was not checked: cannot read file: No such file or directory"
+    ));
 }
 
 #[test]

@@ -105,11 +105,14 @@ fn chachong(args: &[&str]) -> Output {
 /// documents.csv rows cut to draft, paragraphs and chars, and top_source.
 fn document_rows(out: &std::path::Path) -> Vec<String> {
     let text = std::fs::read_to_string(out.join("documents.csv")).expect("documents.csv");
-    text.lines()
-        .skip(1)
-        .map(|l| {
-            let cols: Vec<&str> = l.split(',').collect();
-            format!("{},{},{},{}", cols[0], cols[1], cols[2], cols[5])
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV row");
+            // The status without an unreadable file's reason, which the stderr lines check.
+            let status = r[8].split(':').next().unwrap_or("");
+            format!("{},{},{},{},{status}", &r[0], &r[1], &r[2], &r[5])
         })
         .collect()
 }
@@ -146,20 +149,48 @@ fn a_mixed_folder_is_checked_whole_and_every_bad_file_named() {
              damaged?): invalid Zip archive: Could not find EOCD"
         ),
     ]);
+    let unreadable = if has_soffice { 3 } else { 4 };
+    let failed = [
+        if has_soffice { "" } else { "{d}/old.doc, " },
+        "{d}/scanned.pdf, {d}/sub/binary.txt, {d}/sub/broken.docx",
+    ]
+    .concat()
+    .replace("{d}", d);
+    expected_err.extend([
+        format!(
+            "chachong: {d}/sub/empty.txt: no text to check (empty, or nothing chachong can read as text)"
+        ),
+        format!(
+            // Ten documents in the folder (the .png is no document), one of them empty.
+            "chachong: checked {} of 10 drafts; {unreadable} could not be read: {failed}; \
+             1 had no text to check: {d}/sub/empty.txt",
+            10 - unreadable - 1
+        ),
+    ]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(stderr.lines().collect::<Vec<_>>(), expected_err);
 
-    let mut expected_rows =
-        vec![format!("{d}/draft.docx,21,4279,seeds/003_68c3191184ca8c9f.txt"), format!("{d}/notes.md,2,33,")];
+    let mut expected_rows = vec![
+        format!("{d}/draft.docx,21,4279,seeds/003_68c3191184ca8c9f.txt,ok"),
+        format!("{d}/notes.md,2,33,,ok"),
+    ];
     if has_soffice {
-        expected_rows.push(format!("{d}/old.doc,17,2377,seeds/000_9947b52c349c4fd4.txt"));
+        expected_rows.push(format!("{d}/old.doc,17,2377,seeds/000_9947b52c349c4fd4.txt,ok"));
     }
     expected_rows.extend([
-        format!("{d}/page.gbk.html,8,665,seeds/002_a74691705c227c73.txt"),
+        format!("{d}/page.gbk.html,8,665,seeds/002_a74691705c227c73.txt,ok"),
         // The PDF printed from draft.docx reads as the same text.
-        format!("{d}/speech.pdf,21,4279,seeds/003_68c3191184ca8c9f.txt"),
-        format!("{d}/sub/bad-utf8.txt,2,35,"),
-        format!("{d}/sub/empty.txt,0,0,"),
+        format!("{d}/speech.pdf,21,4279,seeds/003_68c3191184ca8c9f.txt,ok"),
+        format!("{d}/sub/bad-utf8.txt,2,35,,ok"),
+        format!("{d}/sub/empty.txt,0,0,,empty"),
+    ]);
+    if !has_soffice {
+        expected_rows.push(format!("{d}/old.doc,,,,unreadable"));
+    }
+    expected_rows.extend([
+        format!("{d}/scanned.pdf,,,,unreadable"),
+        format!("{d}/sub/binary.txt,,,,unreadable"),
+        format!("{d}/sub/broken.docx,,,,unreadable"),
     ]);
     assert_eq!(document_rows(out.path()), expected_rows);
     let paragraphs = std::fs::read_to_string(out.path().join("paragraphs.csv")).expect("paragraphs.csv");
@@ -190,10 +221,16 @@ fn include_exclude_and_size_limit() {
     assert_eq!(run.status.code(), Some(2));
     assert_eq!(
         document_rows(out.path()),
-        [format!("{d}/speech.pdf,21,4279,seeds/003_68c3191184ca8c9f.txt"), format!("{d}/sub/empty.txt,0,0,")]
+        [
+            format!("{d}/speech.pdf,21,4279,seeds/003_68c3191184ca8c9f.txt,ok"),
+            format!("{d}/sub/empty.txt,0,0,,empty"),
+            format!("{d}/scanned.pdf,,,,unreadable"),
+        ]
     );
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(stderr.lines().count(), 1, "only scanned.pdf fails: {stderr}");
+    let failed: Vec<&str> = stderr.lines().filter(|l| l.contains("cannot check")).collect();
+    assert_eq!(failed.len(), 1, "only scanned.pdf fails: {stderr}");
+    assert!(failed[0].contains("scanned.pdf"), "{stderr}");
 
     // 0.0001 MiB is 104 bytes: the 50-byte corpus file passes, the 107-byte draft does not.
     let corpus = tempfile::tempdir().expect("tmp");
@@ -215,7 +252,8 @@ fn include_exclude_and_size_limit() {
         String::from_utf8_lossy(&run.stderr).trim_end(),
         format!(
             "chachong: cannot check {d}/notes.md: file is 107 bytes (0.0 MiB), over the limit of 104 bytes \
-             (raise it with --max-file-mb)"
+             (raise it with --max-file-mb)\nchachong: no draft could be read (1 given): no report written, \
+             {o} is as it was"
         )
     );
     assert_eq!(chachong(&["check", "--max-file-mb", "0", d]).status.code(), Some(2));

@@ -259,7 +259,7 @@ pub fn summary(audit: &Audit) -> String {
 /// Writes the check reports of every audited document, `pairs.csv`, `clusters.csv` and
 /// `cluster_members.csv` into `dir`.
 pub fn write_audit(dir: &Path, audit: &Audit, bom: bool) -> io::Result<()> {
-    write_reports(dir, &audit.reports, bom)?;
+    write_reports(dir, &audit.reports, &[], bom)?;
     write_csv(&dir.join("pairs.csv"), bom, |w| pairs::write(w, &audit.pairs))?;
     write_csv(&dir.join("clusters.csv"), bom, |w| clusters::write(w, &audit.clusters))?;
     write_csv(&dir.join("cluster_members.csv"), bom, |w| clusters::write_members(w, &audit.clusters))?;

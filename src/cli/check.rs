@@ -5,7 +5,7 @@ use chachong::check::{check_files, Checker};
 use chachong::index::store::{self, UpdateOptions};
 use chachong::open::Access;
 use chachong::params::Settings;
-use chachong::report::{summary, write_reports};
+use chachong::report::{is_empty, shown_percent, summary, write_reports, Unchecked};
 use chachong::review;
 use chachong::walk::{expand_inputs, Filter};
 use std::path::PathBuf;
@@ -25,8 +25,9 @@ pub struct Args {
     /// Matched significant chars needed for `partial`.
     #[arg(long, default_value_t = chachong::params::DEFAULT_MIN_RUN, value_parser = clap::value_parser!(usize))]
     min_run: usize,
-    /// Exit with status 1 when a draft's copied ratio (复制比) exceeds RATIO (0..1).
-    #[arg(long, value_name = "RATIO")]
+    /// Exit with status 1 when a draft's copied ratio (复制比), as the summary shows it, exceeds
+    /// RATIO: 0.3 or 30%. A draft with no text to check then fails the run (status 2).
+    #[arg(long, value_name = "RATIO", value_parser = parse_ratio)]
     fail_over: Option<f64>,
     /// Index folder [default: CORPUS/.chachong]; created or updated as the corpus changes.
     #[arg(long)]
@@ -61,12 +62,22 @@ struct FilterArgs {
     exclude: Vec<String>,
 }
 
-pub fn run(args: Args) -> Outcome {
-    if let Some(r) = args.fail_over {
-        if !(0.0..=1.0).contains(&r) {
-            return Err(Error::Flag("--fail-over takes a ratio between 0 and 1, e.g. 0.3 for 30%"));
-        }
+/// `--fail-over`'s value: a ratio (0.47) or a percentage (47%, 47.2 %).
+fn parse_ratio(s: &str) -> Result<f64, String> {
+    let s = s.trim();
+    let (number, scale) = match s.strip_suffix('%').or_else(|| s.strip_suffix('％')) {
+        Some(n) => (n.trim_end(), 100.0),
+        None => (s, 1.0),
+    };
+    let expects = "a ratio between 0 and 1 or a percentage, e.g. 0.3 or 30%";
+    let ratio = number.parse::<f64>().map_err(|_| format!("takes {expects}"))? / scale;
+    if !(0.0..=1.0).contains(&ratio) {
+        return Err(format!("takes {expects}"));
     }
+    Ok(ratio)
+}
+
+pub fn run(args: Args) -> Outcome {
     let min_run = super::min_run(args.min_run)?;
     let analysis = Analysis::new(&args.read, args.taohua.as_deref())?;
     let filter = Filter::new(&args.filter.include, &args.filter.exclude).map_err(Error::Input)?;
@@ -91,17 +102,29 @@ pub fn run(args: Args) -> Outcome {
     let drafts: Vec<(PathBuf, String)> =
         inputs.files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
     let mut reports = Vec::new();
-    let mut unreadable = !opened.errors.is_empty();
-    for result in check_files(&checker, &drafts) {
+    let mut unchecked = Vec::new();
+    for (result, (_, name)) in check_files(&checker, &drafts).into_iter().zip(&drafts) {
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {
                 eprintln!("chachong: cannot check {e}");
-                unreadable = true;
+                unchecked.push(Unchecked { draft: name.clone(), reason: e.reason });
             }
         }
     }
-    write_reports(&args.out, &reports, !args.no_bom)
+    if reports.is_empty() {
+        eprintln!(
+            "chachong: no draft could be read ({} given): no report written, {} is as it was",
+            drafts.len(),
+            args.out.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let empty: Vec<&str> = reports.iter().filter(|r| is_empty(r)).map(|r| r.draft.as_str()).collect();
+    for draft in &empty {
+        eprintln!("chachong: {draft}: no text to check (empty, or nothing chachong can read as text)");
+    }
+    write_reports(&args.out, &reports, &unchecked, !args.no_bom)
         .and_then(|()| review::run_manifest(&reports, &drafts, corpus).write(&args.out))
         .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
     for r in &reports {
@@ -121,12 +144,71 @@ pub fn run(args: Args) -> Outcome {
         })?;
         println!("HTML report written to {}", path.display());
     }
-    let over = args.fail_over.is_some_and(|limit| reports.iter().any(|r| r.summary.copied_ratio > limit));
-    Ok(if unreadable {
+    if !unchecked.is_empty() || !empty.is_empty() {
+        eprintln!("chachong: {}", batch_total(drafts.len(), &unchecked, &empty));
+    }
+    let mut over = false;
+    if let Some(limit) = args.fail_over {
+        let limit = shown_percent(limit);
+        for r in reports.iter().filter(|r| !is_empty(r)) {
+            let shown = shown_percent(r.summary.copied_ratio);
+            if shown > limit {
+                eprintln!(
+                    "chachong: {}: 复制比 {shown:.1}% is over --fail-over {limit:.1}% by {:.1} points",
+                    r.draft,
+                    shown - limit
+                );
+                over = true;
+            }
+        }
+        if !empty.is_empty() {
+            eprintln!("chachong: --fail-over: {} had no text to check", empty.join(", "));
+        }
+    }
+    let failed_to_check = !unchecked.is_empty() || (args.fail_over.is_some() && !empty.is_empty());
+    Ok(if failed_to_check || !opened.errors.is_empty() {
         ExitCode::from(2)
     } else if over {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The last line of a batch in which some drafts could not be checked.
+fn batch_total(given: usize, unchecked: &[Unchecked], empty: &[&str]) -> String {
+    let mut line = format!("checked {} of {given} drafts", given - unchecked.len() - empty.len());
+    if !unchecked.is_empty() {
+        let names: Vec<&str> = unchecked.iter().map(|u| u.draft.as_str()).collect();
+        line.push_str(&format!("; {} could not be read: {}", unchecked.len(), names.join(", ")));
+    }
+    if !empty.is_empty() {
+        line.push_str(&format!("; {} had no text to check: {}", empty.len(), empty.join(", ")));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_over_takes_ratios_and_percentages() {
+        assert_eq!(parse_ratio("0.47"), Ok(0.47));
+        assert_eq!(parse_ratio("47%"), Ok(0.47));
+        assert_eq!(parse_ratio("47.2 %").map(shown_percent), Ok(47.2));
+        assert_eq!(parse_ratio("30％"), Ok(0.3));
+        assert!(parse_ratio("47").is_err());
+        assert!(parse_ratio("-1%").is_err());
+        assert!(parse_ratio("abc").is_err());
+    }
+
+    #[test]
+    fn the_total_names_what_was_not_checked() {
+        let unchecked = [Unchecked { draft: "a.docx".into(), reason: "not a .docx".into() }];
+        assert_eq!(
+            batch_total(4, &unchecked, &["e.txt"]),
+            "checked 2 of 4 drafts; 1 could not be read: a.docx; 1 had no text to check: e.txt"
+        );
+    }
 }

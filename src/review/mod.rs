@@ -301,6 +301,10 @@ fn build(
     let mut drafts = Vec::new();
     for name in names {
         let summary = documents.iter().find(|d| d.draft == name).cloned();
+        if let Some(why) = summary.as_ref().and_then(|d| d.unchecked()) {
+            problems.push(format!("draft {name} was not checked: {why}"));
+            continue;
+        }
         let mut rows: Vec<ParaRow> = paragraphs.iter().filter(|p| p.draft == name).cloned().collect();
         rows.sort_by_key(|p| (p.para, p.start));
         let mut draft_spans: Vec<&SpanRec> = spans.iter().filter(|s| s.draft == name).collect();

@@ -42,6 +42,15 @@ pub struct DocRec {
     pub top_source: String,
     pub top_source_ratio: f64,
     pub flags: Vec<String>,
+    /// `ok`, `empty` or `unreadable: <reason>`; empty in reports older than the column.
+    pub status: String,
+}
+
+impl DocRec {
+    /// Why the check could not read this draft, when it could not.
+    pub fn unchecked(&self) -> Option<&str> {
+        self.status.strip_prefix("unreadable:").map(str::trim)
+    }
 }
 
 /// A report folder's rows.
@@ -100,6 +109,7 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
             top_source: r.text("top_source")?,
             top_source_ratio: r.ratio("top_source_ratio")?,
             flags: r.flags("flags")?,
+            status: r.cell("status").unwrap_or("").to_string(),
         })
     })?;
     Ok(Tables { paragraphs, spans, documents, sources: HashMap::new() })
@@ -136,6 +146,7 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
             top_source: d.top_source.clone(),
             top_source_ratio: d.top_source_ratio,
             flags: d.flags.iter().map(|f| f.to_string()).collect(),
+            status: crate::report::status(r).to_string(),
         });
         t.sources.insert(r.draft.clone(), r.sources.clone());
     }
