@@ -30,6 +30,7 @@ pub mod params;
 pub mod report;
 pub mod review;
 pub mod shingle;
+pub mod spreadsheet;
 mod t2s_table;
 pub mod taohua;
 pub mod tokenize;

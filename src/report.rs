@@ -162,22 +162,25 @@ pub fn write_reports(
         w.write_record(&header)?;
         for r in reports {
             for p in &r.paragraphs {
-                w.write_record([
-                    r.draft.clone(),
-                    p.para.to_string(),
-                    p.start.to_string(),
-                    p.end.to_string(),
-                    p.chars.to_string(),
-                    p.verdict.to_string(),
-                    format!("{:.3}", p.score),
-                    p.source.clone(),
-                    opt(p.source_para),
-                    opt(p.simhash_distance),
-                    p.matched_chars.to_string(),
-                    flags_cell(&p.flags),
-                    p.excerpt.clone(),
-                    p.matched_text.clone(),
-                ])?;
+                crate::spreadsheet::write_row(
+                    w,
+                    [
+                        r.draft.clone(),
+                        p.para.to_string(),
+                        p.start.to_string(),
+                        p.end.to_string(),
+                        p.chars.to_string(),
+                        p.verdict.to_string(),
+                        format!("{:.3}", p.score),
+                        p.source.clone(),
+                        opt(p.source_para),
+                        opt(p.simhash_distance),
+                        p.matched_chars.to_string(),
+                        flags_cell(&p.flags),
+                        p.excerpt.clone(),
+                        p.matched_text.clone(),
+                    ],
+                )?;
             }
         }
         Ok(())
@@ -186,16 +189,19 @@ pub fn write_reports(
         w.write_record(SPAN_COLUMNS)?;
         for r in reports {
             for s in &r.spans {
-                w.write_record([
-                    r.draft.clone(),
-                    s.para.to_string(),
-                    s.start.to_string(),
-                    s.end.to_string(),
-                    s.source.clone(),
-                    s.source_start.to_string(),
-                    s.source_end.to_string(),
-                    s.kind.to_string(),
-                ])?;
+                crate::spreadsheet::write_row(
+                    w,
+                    [
+                        r.draft.clone(),
+                        s.para.to_string(),
+                        s.start.to_string(),
+                        s.end.to_string(),
+                        s.source.clone(),
+                        s.source_start.to_string(),
+                        s.source_end.to_string(),
+                        s.kind.to_string(),
+                    ],
+                )?;
             }
         }
         Ok(())
@@ -204,21 +210,28 @@ pub fn write_reports(
         w.write_record(DOCUMENT_COLUMNS)?;
         for r in reports {
             let d = &r.summary;
-            w.write_record([
-                r.draft.clone(),
-                d.paragraphs.to_string(),
-                d.chars.to_string(),
-                format!("{:.3}", d.copied_ratio),
-                format!("{:.3}", d.boilerplate_ratio),
-                d.top_source.clone(),
-                format!("{:.3}", d.top_source_ratio),
-                flags_cell(&d.flags),
-                status(r).to_string(),
-            ])?;
+            crate::spreadsheet::write_row(
+                w,
+                [
+                    r.draft.clone(),
+                    d.paragraphs.to_string(),
+                    d.chars.to_string(),
+                    format!("{:.3}", d.copied_ratio),
+                    format!("{:.3}", d.boilerplate_ratio),
+                    d.top_source.clone(),
+                    format!("{:.3}", d.top_source_ratio),
+                    flags_cell(&d.flags),
+                    status(r).to_string(),
+                ],
+            )?;
         }
         for u in unchecked {
             let status = format!("unreadable: {}", u.reason);
-            w.write_record([&u.draft, "", "", "", "", "", "", "", &status])?;
+            let blank = String::new;
+            crate::spreadsheet::write_row(
+                w,
+                [u.draft.clone(), blank(), blank(), blank(), blank(), blank(), blank(), blank(), status],
+            )?;
         }
         Ok(())
     })

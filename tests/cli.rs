@@ -217,3 +217,29 @@ fn a_user_lexicon_makes_a_formula_boilerplate() {
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(stderr.contains("无此文件.txt") && stderr.contains("cannot read the 套话 lexicon"), "{stderr}");
 }
+
+/// A paragraph that starts like a formula is written so Excel and WPS show it as text (a leading
+/// `'`), and review reads the original text back.
+#[test]
+fn formula_like_cells_are_text_in_the_csv_only() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let draft = dir.path().join("=draft.txt");
+    let formula = "=HYPERLINK(\"http://example.com\",\"点击查看全文\")";
+    let list_item = "-加快建设现代化产业体系，推动传统产业转型升级。";
+    std::fs::write(&draft, format!("{formula}\n{list_item}\n")).expect("write");
+    let out = dir.path().join("out");
+    let (d, o) = (draft.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+    let run = chachong(&["check", "--no-bom", "--out", o, d]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let paragraphs = read(&out.join("paragraphs.csv"));
+    let mut reader = csv::Reader::from_reader(paragraphs.as_bytes());
+    let excerpts: Vec<String> = reader.records().map(|r| r.expect("row")[12].to_string()).collect();
+    assert_eq!(excerpts.len(), 2, "{paragraphs}");
+    assert!(excerpts[0].starts_with("'=HYPERLINK(\"http://example.com\""), "{paragraphs}");
+    assert_eq!(excerpts[1], format!("'{list_item}"));
+    let review = chachong(&["review", "--verdict", "all", "--color", "never", o]);
+    assert_eq!(review.status.code(), Some(0), "{}", String::from_utf8_lossy(&review.stderr));
+    let shown = String::from_utf8_lossy(&review.stdout);
+    assert!(shown.contains(formula) && !shown.contains(&format!("'{formula}")), "{shown}");
+    assert!(shown.contains(d), "{shown}");
+}

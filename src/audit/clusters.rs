@@ -308,16 +308,19 @@ const MEMBER_COLUMNS: [&str; 4] = ["cluster", "document", "para", "excerpt"];
 pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[ClusterRow]) -> csv::Result<()> {
     w.write_record(COLUMNS)?;
     for r in rows {
-        w.write_record([
-            r.id.to_string(),
-            r.paragraphs.to_string(),
-            r.documents.to_string(),
-            r.earliest.clone(),
-            r.earliest_date.clone(),
-            r.kind.to_string(),
-            r.chars.to_string(),
-            r.excerpt.clone(),
-        ])?;
+        crate::spreadsheet::write_row(
+            w,
+            [
+                r.id.to_string(),
+                r.paragraphs.to_string(),
+                r.documents.to_string(),
+                r.earliest.clone(),
+                r.earliest_date.clone(),
+                r.kind.to_string(),
+                r.chars.to_string(),
+                r.excerpt.clone(),
+            ],
+        )?;
     }
     Ok(())
 }
@@ -328,7 +331,10 @@ pub fn write_members<W: Write>(w: &mut csv::Writer<W>, rows: &[ClusterRow]) -> c
     w.write_record(MEMBER_COLUMNS)?;
     for r in rows {
         for m in &r.members {
-            w.write_record([r.id.to_string(), m.document.clone(), m.para.to_string(), m.excerpt.clone()])?;
+            crate::spreadsheet::write_row(
+                w,
+                [r.id.to_string(), m.document.clone(), m.para.to_string(), m.excerpt.clone()],
+            )?;
         }
     }
     Ok(())

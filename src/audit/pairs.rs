@@ -140,19 +140,22 @@ const COLUMNS: [&str; 11] = [
 pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[PairRow]) -> csv::Result<()> {
     w.write_record(COLUMNS)?;
     for r in rows {
-        w.write_record([
-            r.doc_a.clone(),
-            r.doc_b.clone(),
-            r.shared_chars.to_string(),
-            format!("{:.3}", r.share_a),
-            format!("{:.3}", r.share_b),
-            r.longest_run.to_string(),
-            r.simhash_distance.to_string(),
-            r.source.clone(),
-            r.date_a.clone(),
-            r.date_b.clone(),
-            format!("{:.1}", r.evidence),
-        ])?;
+        crate::spreadsheet::write_row(
+            w,
+            [
+                r.doc_a.clone(),
+                r.doc_b.clone(),
+                r.shared_chars.to_string(),
+                format!("{:.3}", r.share_a),
+                format!("{:.3}", r.share_b),
+                r.longest_run.to_string(),
+                r.simhash_distance.to_string(),
+                r.source.clone(),
+                r.date_a.clone(),
+                r.date_b.clone(),
+                format!("{:.1}", r.evidence),
+            ],
+        )?;
     }
     Ok(())
 }

@@ -179,7 +179,7 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn cell(&self, name: &str) -> Option<&str> {
-        self.columns.get(name).map(|&i| self.record.get(i).unwrap_or("").trim())
+        self.columns.get(name).map(|&i| crate::spreadsheet::unescape(self.record.get(i).unwrap_or("").trim()))
     }
 
     fn text(&self, name: &str) -> Result<String, String> {
