@@ -6,7 +6,6 @@
 mod common;
 
 use common::root;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -30,11 +29,9 @@ fn chromium() -> Option<PathBuf> {
 /// The DOM of `url` after its scripts ran, or `None` (with a note) when there is no browser.
 fn dump_dom(url: &str) -> Option<String> {
     let Some(browser) = chromium() else {
-        // Straight to stderr, past the test harness's capture, so the skip shows in `cargo test`.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: no Chromium found (apt-get install chromium, or set CHROMIUM): \
-             the HTML report was not tested in a browser"
+        common::missing_tool(
+            url,
+            "no Chromium found (apt-get install chromium, or set CHROMIUM): the HTML report was not tested in a browser",
         );
         return None;
     };

@@ -75,7 +75,7 @@ fn scanned_pdf_is_refused_with_no_text_layer() {
 fn libreoffice_doc_gives_the_seed_text() {
     let result = read_document(&mixed("old.doc"));
     if !soffice_available() {
-        eprintln!("SKIPPED libreoffice_doc_gives_the_seed_text: soffice (LibreOffice) is not installed");
+        common::missing_tool("libreoffice_doc_gives_the_seed_text", "soffice (LibreOffice) is not installed");
         let err = result.expect_err("no LibreOffice");
         assert!(err.reason.starts_with("needs LibreOffice to convert it"), "{err}");
         return;
@@ -128,7 +128,10 @@ fn a_mixed_folder_is_checked_whole_and_every_bad_file_named() {
         vec![format!("chachong: {d}/sub/photo.png: skipped, not a document chachong reads (.png)")];
     let has_soffice = soffice_available();
     if !has_soffice {
-        eprintln!("old.doc is expected to fail: soffice (LibreOffice) is not installed");
+        common::missing_tool(
+            "a_mixed_folder_is_checked_whole_and_every_bad_file_named",
+            "soffice (LibreOffice) is not installed: old.doc is expected to fail",
+        );
         expected_err.push(format!(
             "chachong: cannot check {d}/old.doc: needs LibreOffice to convert it: install it \
              (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; Windows/macOS: libreoffice.org) \

@@ -58,3 +58,14 @@ pub fn check(corpus: &Corpus, draft: &Path) -> DraftReport {
 pub fn chars(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end - start).collect()
 }
+
+/// Says that a tool a test needs is missing. Under `CI=true` this fails the test (.ci/run installs
+/// every such tool, so a missing one means the run tested less than it claims); elsewhere it
+/// prints a `SKIPPED` line past the test harness's capture, so the skip shows in `cargo test`.
+pub fn missing_tool(test: &str, what: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test}: {what}, and CI=true: .ci/run installs it, so this run cannot skip it");
+    }
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {what}");
+}
