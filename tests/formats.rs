@@ -6,7 +6,7 @@ mod common;
 
 use chachong::ingest::{read_document, soffice_available, Document};
 use common::root;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn mixed(name: &str) -> PathBuf {
@@ -279,4 +279,32 @@ fn traditional_text_matches_only_when_folded() {
     };
     assert_eq!(verdict(&[]), "original");
     assert_eq!(verdict(&["--fold-traditional"]), "copy");
+}
+
+/// The sample draft printed to PDF by Chromium reads ⼯作 and ⼈⺠ in its text layer: unified,
+/// the PDF gets the report of the .docx it was printed from, row for row.
+#[test]
+fn a_pdf_with_radicals_gets_the_verdicts_of_its_docx() {
+    let pdf = root().join("tests/fixtures/formats/draft.chromium.pdf");
+    let doc = read_document(&pdf).expect("pdf reads");
+    assert!(doc.text.contains("工作") && doc.text.contains("人民"), "radicals unified");
+    assert!(!doc.text.chars().any(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c)), "no radical left");
+    let rows = |draft: &Path| {
+        let out = tempfile::tempdir().expect("tmp");
+        let o = out.path().to_str().expect("utf-8 path");
+        let run = chachong(&["check", "--no-index", "--out", o, draft.to_str().expect("utf-8 path")]);
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        let text = std::fs::read_to_string(out.path().join("paragraphs.csv")).expect("paragraphs.csv");
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<Vec<String>> =
+            reader.records().map(|r| r.expect("row").iter().skip(1).map(str::to_string).collect()).collect();
+        let summary = String::from_utf8_lossy(&run.stdout).lines().nth(1).unwrap_or("").to_string();
+        (rows, summary)
+    };
+    let (pdf_rows, pdf_summary) = rows(&pdf);
+    let (docx_rows, docx_summary) = rows(&root().join("examples/draft.docx"));
+    assert_eq!(pdf_rows.len(), 13);
+    assert_eq!(pdf_rows, docx_rows);
+    assert_eq!(pdf_summary, docx_summary);
+    assert!(pdf_summary.contains("复制比 copied 47.2%"), "{pdf_summary}");
 }

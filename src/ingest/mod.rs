@@ -10,6 +10,7 @@ mod docx;
 mod html;
 mod legacy;
 mod pdf;
+pub mod radicals;
 mod text;
 
 use std::path::{Path, PathBuf};

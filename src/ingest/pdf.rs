@@ -116,7 +116,9 @@ impl OutputDev for Collector {
         if !(x.is_finite() && y.is_finite() && size.is_finite() && width.is_finite()) || char.is_empty() {
             return Ok(());
         }
-        self.page.push(Glyph { x, y, width: width * size, size: size.max(0.1), text: char.to_string() });
+        // Radicals the font's table gave for ordinary chars (⼯ for 工) read as those chars.
+        let text = super::radicals::unify_text(char);
+        self.page.push(Glyph { x, y, width: width * size, size: size.max(0.1), text });
         Ok(())
     }
 
