@@ -60,10 +60,22 @@ pub struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Reads and checks a draft file; `name` is how reports refer to it.
+    /// Reads and checks a draft file; `name` is how reports refer to it. A draft that is itself a
+    /// file of the corpus is checked against the others ([`Checker::corpus_doc_of`]).
     pub fn check_file(&self, path: &Path, name: &str) -> Result<DraftReport, IngestError> {
         let doc = read_document_with(path, &self.analyzer.limits)?;
-        Ok(self.check(name, &doc))
+        Ok(self.check_with(name, &doc, self.corpus_doc_of(path), None))
+    }
+
+    /// The corpus document that is the file at `path` itself, when the draft was checked from
+    /// inside the corpus folder: it is no source of itself (other copies of it are).
+    pub fn corpus_doc_of(&self, path: &Path) -> Option<u32> {
+        let root = self.corpus.root.canonicalize().ok()?;
+        let file = path.canonicalize().ok()?;
+        if !file.starts_with(&root) {
+            return None;
+        }
+        self.corpus.find(&crate::corpus::relative_name(&root, &file))
     }
 
     /// Checks a document already read. Paragraphs are checked in parallel: a long draft is
@@ -293,6 +305,22 @@ fn char_slice<'t>(text: &'t str, para: &Paragraph, range: std::ops::Range<usize>
     let Some(b0) = it.nth(skip) else { return "" };
     let b1 = if take == 0 { b0 } else { it.nth(take - 1).unwrap_or(ptext.len()) };
     &ptext[b0..b1]
+}
+
+/// `paths` with each file kept once, at its first mention (by its canonical path, so `a.docx` and
+/// `./a.docx` are one); the paths left out are returned apart, to be said.
+pub fn distinct_drafts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut kept, mut repeated) = (Vec::new(), Vec::new());
+    for p in paths {
+        let key = p.canonicalize().unwrap_or_else(|_| p.clone());
+        if seen.insert(key) {
+            kept.push(p.clone());
+        } else {
+            repeated.push(p.clone());
+        }
+    }
+    (kept, repeated)
 }
 
 /// Checks every draft in parallel; each result is the report or why the file could not be read.

@@ -243,3 +243,32 @@ fn formula_like_cells_are_text_in_the_csv_only() {
     assert!(shown.contains(formula) && !shown.contains(&format!("'{formula}")), "{shown}");
     assert!(shown.contains(d), "{shown}");
 }
+
+/// A draft named twice is checked once; a draft that is itself a file of the corpus is checked
+/// against the other documents (it is no source of itself), while a copy of it outside the corpus
+/// is that file's copy.
+#[test]
+fn a_draft_given_twice_or_from_the_corpus() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let o = out.to_str().expect("utf-8 path");
+    let seed = "corpus/seeds/003_68c3191184ca8c9f.txt";
+    let copy = dir.path().join("copy.txt");
+    std::fs::copy(root().join(seed), &copy).expect("copy");
+    let c = copy.to_str().expect("utf-8 path");
+    let run = chachong(&["check", "--no-index", "--out", o, seed, &format!("./{seed}"), c]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains(&format!("./{seed}: given more than once, checked once")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{seed}: a file of the corpus, checked against the other corpus documents"))
+    );
+    let documents = read(&out.join("documents.csv"));
+    let mut reader = csv::Reader::from_reader(documents.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<(String, String)> =
+        reader.records().map(|r| r.expect("row")).map(|r| (r[0].to_string(), r[5].to_string())).collect();
+    assert_eq!(rows.len(), 2, "{documents}");
+    assert_eq!(rows[0].0, seed);
+    assert_ne!(rows[0].1, "seeds/003_68c3191184ca8c9f.txt", "not its own source");
+    assert_eq!(rows[1], (c.to_string(), "seeds/003_68c3191184ca8c9f.txt".to_string()));
+}

@@ -1,7 +1,7 @@
 //! `chachong check`: drafts against a corpus, reported as CSV (and HTML when asked).
 
 use super::{open_corpus, Analysis, Error, Outcome, ReadArgs};
-use chachong::check::{check_files, Checker};
+use chachong::check::{check_files, distinct_drafts, Checker};
 use chachong::index::store::{self, UpdateOptions};
 use chachong::open::Access;
 use chachong::params::Settings;
@@ -99,8 +99,17 @@ pub fn run(args: Args) -> Outcome {
     let corpus = &opened.corpus;
     let checker =
         Checker { analyzer: loading.get(), corpus, settings: Settings { min_run, ..Settings::default() } };
-    let drafts: Vec<(PathBuf, String)> =
-        inputs.files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
+    let (files, repeated) = distinct_drafts(&inputs.files);
+    for p in &repeated {
+        eprintln!("chachong: {}: given more than once, checked once", p.display());
+    }
+    for p in files.iter().filter(|p| checker.corpus_doc_of(p).is_some()) {
+        eprintln!(
+            "chachong: {}: a file of the corpus, checked against the other corpus documents",
+            p.display()
+        );
+    }
+    let drafts: Vec<(PathBuf, String)> = files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
     let mut reports = Vec::new();
     let mut unchecked = Vec::new();
     for (result, (_, name)) in check_files(&checker, &drafts).into_iter().zip(&drafts) {
