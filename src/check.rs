@@ -324,9 +324,18 @@ pub fn distinct_drafts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
 }
 
 /// Checks every draft in parallel; each result is the report or why the file could not be read.
+/// `tick` is called once per draft checked (for a progress bar).
 pub fn check_files(
     checker: &Checker<'_>,
     drafts: &[(PathBuf, String)],
+    tick: &(dyn Fn(u64) + Sync),
 ) -> Vec<Result<DraftReport, IngestError>> {
-    drafts.par_iter().map(|(path, name)| checker.check_file(path, name)).collect()
+    drafts
+        .par_iter()
+        .map(|(path, name)| {
+            let result = checker.check_file(path, name);
+            tick(1);
+            result
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! `chachong check`: drafts against a corpus, reported as CSV (and HTML when asked).
 
-use super::{open_corpus, Analysis, Error, Outcome, ReadArgs};
+use super::{open_corpus, progress_bar, Analysis, Error, Outcome, ReadArgs};
 use chachong::check::{check_files, distinct_drafts, Checker};
 use chachong::index::store::{self, UpdateOptions};
 use chachong::open::Access;
@@ -112,7 +112,15 @@ pub fn run(args: Args) -> Outcome {
     let drafts: Vec<(PathBuf, String)> = files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
     let mut reports = Vec::new();
     let mut unchecked = Vec::new();
-    for (result, (_, name)) in check_files(&checker, &drafts).into_iter().zip(&drafts) {
+    let bar = progress_bar("checking".to_string(), "drafts");
+    if drafts.len() > 1 {
+        bar.set_length(drafts.len() as u64);
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let results = check_files(&checker, &drafts, &|n| bar.inc(n));
+    bar.finish_and_clear();
+    for (result, (_, name)) in results.into_iter().zip(&drafts) {
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {
