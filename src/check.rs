@@ -4,11 +4,12 @@ use crate::align::Aligner;
 use crate::analyze::{AnalyzedParagraph, Analyzer};
 use crate::classify::{classify, Evidence, Match, SpanDecision};
 pub use crate::corpus::Corpus;
+use crate::figures::{specific_figures, Side};
 use crate::fingerprint::hamming;
 use crate::independence::independent_dfs;
 use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
 use crate::marks::Flag;
-use crate::normalize::Normalized;
+use crate::normalize::{Normalized, WILDCARD};
 use crate::params::{
     boilerplate_min_df, support_run, Settings, DEFAULT_MIN_RUN, EXCERPT_CHARS, MATCHED_TEXT_CHARS,
 };
@@ -210,8 +211,11 @@ impl Checker<'_> {
                 self.analyzer.normalize(d, &d.paragraphs[source.para as usize]).1
             });
             for run in aligner.align(&src.chars, support_run(min_run)) {
-                matches.push(Match { source, run });
+                matches.push(Match { source, run, figures: 0 });
             }
+        }
+        if a.norm.chars.contains(&WILDCARD) && !matches.is_empty() {
+            self.count_figures(doc, para, &a.norm, &mut matches, &sources);
         }
         let dfs = independent_dfs(index, &a.shingles, &dfs, &matches, exclude);
         let evidence = Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run);
@@ -253,6 +257,36 @@ impl Checker<'_> {
             copied_by_doc: v.copied_by_doc,
             boilerplate_chars: v.boilerplate_chars,
             observed: keep.then_some(Observed { analyzed: a, dfs, evidence, matches, candidates: aligned }),
+        }
+    }
+
+    /// Sets each match's [`Match::figures`]: the figures it shares with its source alone.
+    fn count_figures(
+        &self,
+        doc: &Document,
+        para: &Paragraph,
+        norm: &Normalized,
+        matches: &mut [Match],
+        sources: &HashMap<u32, Normalized>,
+    ) {
+        let index = &self.corpus.index;
+        let draft_text: Vec<char> = doc.text[para.byte_start..para.byte_end].chars().collect();
+        let draft = Side { norm, text: &draft_text, first: para.start };
+        let mut texts: HashMap<u32, (Vec<char>, usize)> = HashMap::new();
+        for m in matches.iter() {
+            texts.entry(index.global(m.source)).or_insert_with(|| {
+                let d = &self.corpus.doc(m.source.doc).doc;
+                let p = &d.paragraphs[m.source.para as usize];
+                (d.text[p.byte_start..p.byte_end].chars().collect(), p.start)
+            });
+        }
+        let globals: Vec<u32> = matches.iter().map(|m| index.global(m.source)).collect();
+        let counts = specific_figures(&draft, matches, |k| {
+            let (text, first) = &texts[&globals[k]];
+            Side { norm: &sources[&globals[k]], text, first: *first }
+        });
+        for (m, n) in matches.iter_mut().zip(counts) {
+            m.figures = n;
         }
     }
 

@@ -10,7 +10,8 @@ use crate::index::ParaRef;
 use crate::normalize::{Normalized, WILDCARD};
 use crate::params::{
     specific_run, Settings, BOILERPLATE_MATCHED_SHARE, BOILERPLATE_PARAGRAPH_SHARE, BOILERPLATE_RUN_SHARE,
-    DEFAULT_MIN_RUN, FUZZY_MAX_COMMON_SHARE, FUZZY_RUN_FACTOR, LONG_EXACT_FACTOR, SHORT_RUN_FACTOR,
+    DEFAULT_MIN_RUN, FIGURE_MIN_DIGITS, FUZZY_MAX_COMMON_SHARE, FUZZY_RUN_FACTOR, LONG_EXACT_FACTOR,
+    SHORT_RUN_FACTOR,
 };
 use crate::shingle::Shingle;
 use crate::taohua::Lexicon;
@@ -58,6 +59,9 @@ impl fmt::Display for SpanKind {
 pub struct Match {
     pub source: ParaRef,
     pub run: Run,
+    /// Digits of figures the run shares exactly with its source and with no other aligned
+    /// document ([`crate::figures`]).
+    pub figures: usize,
 }
 
 /// A span to report, in significant chars of the draft and source paragraphs.
@@ -411,15 +415,17 @@ pub fn accepted<'m>(
     min_run: usize,
 ) -> (Vec<&'m Match>, Vec<&'m Match>) {
     let support = crate::params::support_run(min_run);
+    // A formula with the source's own figures in it is no formula.
+    let figured = |m: &Match| m.figures >= FIGURE_MIN_DIGITS && m.run.matched + m.figures >= min_run;
     let (bp_runs, copy_runs): (Vec<&Match>, Vec<&Match>) =
-        matches.iter().partition(|m| evidence.run_is_boilerplate(&m.run, min_run));
+        matches.iter().partition(|m| !figured(m) && evidence.run_is_boilerplate(&m.run, min_run));
+    let primary = |m: &Match| figured(m) || evidence.is_primary(&m.run, min_run);
     let copies = copy_runs
         .iter()
         .copied()
         .filter(|m| {
-            evidence.is_primary(&m.run, min_run)
-                || (m.run.matched >= support
-                    && copy_runs.iter().any(|o| o.source == m.source && evidence.is_primary(&o.run, min_run)))
+            primary(m)
+                || (m.run.matched >= support && copy_runs.iter().any(|o| o.source == m.source && primary(o)))
         })
         .collect();
     (copies, bp_runs)
@@ -460,7 +466,11 @@ mod tests {
     fn m(doc: u32, para: u32, d: Range<usize>, s: Range<usize>, matched: usize) -> Match {
         let longest = matched;
         let pieces = vec![d.clone()];
-        Match { source: ParaRef { doc, para }, run: Run { draft: d, source: s, matched, longest, pieces } }
+        Match {
+            source: ParaRef { doc, para },
+            run: Run { draft: d, source: s, matched, longest, pieces },
+            figures: 0,
+        }
     }
 
     fn no_evidence(len: usize) -> Evidence {

@@ -151,6 +151,7 @@ mod tests {
                 longest: d1 - d0,
                 pieces: std::iter::once(d0..d1).collect(),
             },
+            figures: 0,
         };
         // Documents 4, 7, 9 are versions of one text; 12 is another writer's.
         let matches = [run(4, 0, 30), run(7, 0, 30), run(9, 0, 20), run(12, 10, 25)];

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod check;
 pub mod classify;
 pub mod corpus;
+pub mod figures;
 pub mod fingerprint;
 pub mod independence;
 pub mod index;

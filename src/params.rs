@@ -80,6 +80,11 @@ pub fn specific_run(min_run: usize) -> usize {
 /// a passage recycled through three reports is shared by all three.
 pub const LONG_EXACT_FACTOR: usize = 3;
 
+/// Digits of figures a run must share exactly with its source alone ([`crate::figures`]) to count
+/// as copying even where its words are a formula: two figures, as 「5.67万亿元、增长5.4%」 (five),
+/// 「城镇新增就业28万人…5.5%」 (four); one figure of one or two digits (「增长5%」) is chance.
+pub const FIGURE_MIN_DIGITS: usize = 4;
+
 /// A run without an exact match of `min_run` chars counts on its own only when it has this many
 /// times `min_run` matched chars: a paraphrase leaves that many, two formulaic clauses that happen
 /// to sit side by side do not.
