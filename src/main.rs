@@ -217,6 +217,9 @@ fn update_index(
     let result = Corpus::open_indexed(corpus, dir, &|| analyzer.get(), opts, &progress);
     bar.finish_and_clear();
     if let Ok((corpus, report)) = &result {
+        for n in &corpus.notes {
+            eprintln!("chachong: {n}");
+        }
         for e in &report.errors {
             eprintln!("chachong: skipped corpus file {e}");
         }
@@ -408,7 +411,10 @@ fn load_in_memory(
     let bar = progress_bar(format!("reading corpus {}", names.join(" + ")), "files");
     let loaded = Corpus::load_roots(roots, analyzer, &|n| bar.inc(n), &|n| bar.set_length(n));
     bar.finish_and_clear();
-    if let Ok((_, errors)) = &loaded {
+    if let Ok((corpus, errors)) = &loaded {
+        for n in &corpus.notes {
+            eprintln!("chachong: {n}");
+        }
         for e in errors {
             eprintln!("chachong: skipped corpus file {e}");
         }
