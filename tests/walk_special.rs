@@ -303,7 +303,7 @@ fn reports_written_inside_the_corpus_are_not_its_sources() {
         "chachong: index ./.chachong updated: 46 added, 0 changed, 0 removed, 0 unchanged; 46 documents"
     );
     let documents = read(&corpus.path().join("reports/documents.csv"));
-    assert_eq!(document_rows(&corpus.path().join("reports")), [row.clone()]);
+    assert_eq!(document_rows(&corpus.path().join("reports")), [row]);
     assert!(first.stdout.contains("复制比 copied 47.2%"), "{}", first.stdout);
 
     // The second run finds r.html and reports/chachong-run.txt in the corpus, and leaves them out.
