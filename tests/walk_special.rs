@@ -74,6 +74,17 @@ fn paragraph_rows(out: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A copy of the shipped corpus without the index other tests may have stored in it, so that a
+/// check here builds its own and says so.
+fn fresh_corpus() -> tempfile::TempDir {
+    let dir = corpus_without(&[]);
+    let index = dir.path().join(".chachong");
+    if index.exists() {
+        std::fs::remove_dir_all(&index).expect("remove the copied index");
+    }
+    dir
+}
+
 /// The stderr line that says how a default-folder index was updated.
 fn index_line(corpus: &Path, docs: usize) -> String {
     format!(
@@ -127,7 +138,7 @@ fn lock_files_in_drafts_and_corpus_are_skipped_with_one_note() {
     word_temp(&drafts.join("~WRL0001.tmp"), &draft_docx());
     word_owner_file(&drafts.join("old/~$讲话稿.doc"));
     word_owner_file(&drafts.join("old/~$总结.wps"));
-    let corpus = corpus_without(&[]);
+    let corpus = fresh_corpus();
     word_owner_file(&corpus.path().join("govreports/~$2026_政府工作报告.docx"));
     libreoffice_lock(&corpus.path().join("seeds/.~lock.000_9947b52c349c4fd4.txt#"));
     let out = work.path().join("reports");
@@ -152,7 +163,7 @@ fn lock_files_in_drafts_and_corpus_are_skipped_with_one_note() {
 
     // The same verdicts, paragraph by paragraph, as the draft alone against the corpus alone;
     // and without the index, the same notes.
-    let clean = corpus_without(&[]);
+    let clean = fresh_corpus();
     let alone = work.path().join("alone");
     let run =
         chachong(work.path(), &["check", "--corpus", s(clean.path()), "--out", s(&alone), s(&draft_docx())]);
@@ -193,7 +204,7 @@ fn a_fifo_and_a_dev_zero_link_neither_block_nor_flood_a_check() {
     std::fs::copy(draft_docx(), drafts.join("draft.docx")).expect("copy draft");
     mkfifo(&drafts.join("sub/pipe.txt"));
     std::os::unix::fs::symlink("/dev/zero", drafts.join("zero.txt")).expect("symlink");
-    let corpus = corpus_without(&[]);
+    let corpus = fresh_corpus();
     mkfifo(&corpus.path().join("seeds/pipe.docx"));
     std::os::unix::fs::symlink("/dev/zero", corpus.path().join("govreports/zero.txt")).expect("symlink");
     let c = corpus.path().display();
@@ -291,7 +302,7 @@ fn the_size_limit_counts_bytes_read_not_the_size_reported() {
 
 #[test]
 fn reports_written_inside_the_corpus_are_not_its_sources() {
-    let corpus = corpus_without(&[]);
+    let corpus = fresh_corpus();
     let draft = root().join("examples/draft.docx");
     let args = ["check", "--corpus", ".", "--out", "reports", "--html", "r.html", s(&draft)];
     let row = format!("{}{DOCX_ROW}", draft.display());
