@@ -59,7 +59,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("corpus"));
     let files = match corpus_files(&root) {
-        Ok(f) => f,
+        Ok(w) => w.files,
         Err(e) => {
             eprintln!("throughput: {e}\nusage: cargo bench --bench throughput -- CORPUS_DIR");
             std::process::exit(2);

@@ -5,6 +5,7 @@ use crate::index::build::{SegmentDoc, StoredText};
 use crate::index::store::{self, Progress, StoreError, UpdateOptions, UpdateReport};
 use crate::index::{fingerprint_document, Index};
 use crate::ingest::{read_document, read_document_with, Document, IngestError, Paragraph};
+use crate::walk::{walk, Filter, Note, Walk};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -16,28 +17,31 @@ pub struct CorpusDoc {
     pub doc: Document,
 }
 
-/// Supported files below `root`, recursively, sorted by path so that results do not depend on the
-/// file system's order. Hidden files and folders (`.git`, `.chachong`) are skipped, and so are
-/// files that are not documents; see [`crate::walk::walk`].
-pub fn corpus_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+/// Supported regular files below `root`, recursively, sorted by path so that results do not
+/// depend on the file system's order; see [`walk`]. Its notes keep what the user should hear
+/// of (unreadable folders, special files, chachong's own reports); files that are not documents
+/// pass silently, as a corpus folder holds many. Lock files are only counted, for the caller's
+/// one note per run ([`Note::lock_files`]).
+pub fn corpus_files(root: &Path) -> Result<Walk, String> {
     let meta = std::fs::metadata(root)
         .map_err(|e| format!("{}: cannot open the corpus folder: {e}", root.display()))?;
     if !meta.is_dir() {
         return Err(format!("{}: the corpus must be a folder", root.display()));
     }
-    let found = crate::walk::walk(root, &crate::walk::Filter::default());
+    let mut found = walk(root, &Filter::default());
     if found.files.is_empty() {
         let mut msg = format!(
             "{}: no documents ({}) found in the corpus folder",
             root.display(),
             crate::ingest::SUPPORTED
         );
-        if let Some(e) = found.notes.iter().find(|n| n.contains("cannot")) {
+        if let Some(e) = found.notes.iter().find(|n| matches!(n, Note::Unreadable { .. })) {
             msg.push_str(&format!(" ({e})"));
         }
         return Err(msg);
     }
-    Ok(found.files)
+    found.notes.retain(|n| !matches!(n, Note::NotADocument(_)));
+    Ok(found)
 }
 
 /// The report name of `path` below `root`.
@@ -76,6 +80,9 @@ pub fn read_corpus(
 pub struct Corpus {
     pub root: PathBuf,
     pub index: Index,
+    /// What the walk of the corpus folder passed over that the user should hear of (see
+    /// [`corpus_files`]); the library does not print, the caller says them.
+    pub notes: Vec<Note>,
     docs: Docs,
 }
 
@@ -110,8 +117,13 @@ impl Corpus {
         files_found: &(dyn Fn(u64) + Sync),
     ) -> Result<(Corpus, Vec<IngestError>), String> {
         let mut files = Vec::new();
+        let mut notes = Vec::new();
+        let mut lock_files = 0;
         for (i, root) in roots.iter().enumerate() {
-            for path in corpus_files(root)? {
+            let found = corpus_files(root)?;
+            notes.extend(found.notes);
+            lock_files += found.lock_files;
+            for path in found.files {
                 let name = if i == 0 {
                     relative_name(root, &path)
                 } else {
@@ -120,6 +132,7 @@ impl Corpus {
                 files.push((path, name));
             }
         }
+        notes.extend(Note::lock_files(lock_files, true));
         let root = roots.first().copied().unwrap_or(Path::new(""));
         files_found(files.len() as u64);
         let results: Vec<Result<(CorpusDoc, SegmentDoc), IngestError>> = files
@@ -154,7 +167,7 @@ impl Corpus {
         // Documents are numbered by name, as in a stored index.
         docs.sort_by(|a, b| a.name.cmp(&b.name));
         let index = Index::build(segment);
-        Ok((Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index }, errors))
+        Ok((Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes }, errors))
     }
 
     /// Brings the stored index in `dir` up to date with the corpus below `root` (see
@@ -166,20 +179,22 @@ impl Corpus {
         opts: UpdateOptions,
         progress: &Progress,
     ) -> Result<(Corpus, UpdateReport), StoreError> {
-        let (index, report) = store::update(dir, root, analyzer, opts, progress)?;
+        let (index, mut report) = store::update(dir, root, analyzer, opts, progress)?;
         if index.docs == 0 {
             return Err(StoreError::Corpus(format!(
                 "{}: none of the corpus files could be read",
                 root.display()
             )));
         }
-        Ok((Corpus::from_index(root, index), report))
+        let mut corpus = Corpus::from_index(root, index);
+        corpus.notes = std::mem::take(&mut report.notes);
+        Ok((corpus, report))
     }
 
     /// A corpus answered by an opened stored index, as it is.
     pub fn from_index(root: &Path, index: Index) -> Corpus {
         let docs = Docs::Stored((0..index.docs).map(|_| OnceLock::new()).collect());
-        Corpus { root: root.to_path_buf(), index, docs }
+        Corpus { root: root.to_path_buf(), index, docs, notes: Vec::new() }
     }
 
     /// The number of documents; ids run from 0 to `len() - 1`.

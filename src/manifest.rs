@@ -25,6 +25,10 @@ use std::path::{Path, PathBuf};
 /// The manifest's file name inside a report folder.
 pub const MANIFEST_FILE: &str = "chachong-run.txt";
 
+/// How a manifest begins: by it a folder walk knows a report folder, whose files are never
+/// documents to check or index.
+pub const MANIFEST_HEADER: &str = "# chachong run:";
+
 /// What a run read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
@@ -64,7 +68,7 @@ impl Manifest {
     /// The text of the manifest file.
     pub fn to_text(&self) -> String {
         let mut out =
-            String::from("# chachong run: the files this report was made from (read by `chachong review`)\n");
+            format!("{MANIFEST_HEADER} the files this report was made from (read by `chachong review`)\n");
         out.push_str(&format!("version\t{}\n", escape(&self.version)));
         if let Some(c) = &self.corpus {
             out.push_str(&format!("corpus\t{}\n", escape(&c.to_string_lossy())));

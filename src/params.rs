@@ -210,6 +210,18 @@ pub const MAX_PARAGRAPH_CHARS: usize = 3000;
 /// find one in any real prose, near enough that pieces stay close to the limit.
 pub const PARAGRAPH_CUT_WINDOW: usize = 1000;
 
+/// Name patterns (prefix, suffix; ASCII case ignored) of the lock and temp files Word, WPS and
+/// LibreOffice leave beside an open document: `~$报告.docx` (Word/WPS owner file, also for .doc and
+/// .wps), `.~lock.报告.docx#` (LibreOffice), `~WRL0001.tmp` (Word's save temporaries, also
+/// `~WRD`, `~WRF`). They carry a document's extension or none but hold no text, so a folder walk
+/// skips and counts them instead of failing the run on each.
+pub const LOCK_FILE_PATTERNS: [(&str, &str); 3] = [("~$", ""), (".~lock.", "#"), ("~wr", ".tmp")];
+
+/// Bytes at the start of an .html file searched for the generator mark of chachong's own HTML
+/// report (it comes within the first 600 bytes, before the title), so that a report written
+/// inside the corpus is not indexed as a source; a few KB cost nothing beside reading the file.
+pub const REPORT_SNIFF_BYTES: u64 = 4096;
+
 /// Seconds LibreOffice may take to convert one .doc/.wps file: a long report converts in a few
 /// seconds; a hung conversion (a damaged file) must not stall a batch.
 pub const SOFFICE_TIMEOUT_SECS: u64 = 120;

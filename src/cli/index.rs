@@ -1,6 +1,6 @@
 //! `chachong index`: builds, updates, compacts or verifies the stored index of a corpus.
 
-use super::{say_skipped, say_update, with_progress, Error, LimitArgs, Outcome};
+use super::{say_notes, say_skipped, say_update, with_progress, Error, LimitArgs, Outcome};
 use chachong::analyze::{Analyzer, Loading};
 use chachong::check::Corpus;
 use chachong::index::store::{self, UpdateOptions};
@@ -48,6 +48,7 @@ pub fn run(args: Args) -> Outcome {
         Corpus::open_indexed(&args.corpus, &dir, &|| loading.get(), opts, progress)
     })
     .map_err(Error::Index)?;
+    say_notes(&corpus.notes);
     say_skipped(&report.errors);
     say_update(&dir, corpus.len(), &report);
     Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })

@@ -146,11 +146,19 @@ pub fn open_corpus(roots: &[&Path], access: Access, loading: &Loading) -> Result
     };
     let opened = with_progress(message, |progress| open::open(roots, access, loading, progress))
         .map_err(Error::Corpus)?;
+    say_notes(&opened.corpus.notes);
     say_skipped(&opened.errors);
     if let (Some(dir), Some(report)) = (dir, &opened.update) {
         say_update(&dir, opened.corpus.len(), report);
     }
     Ok(opened)
+}
+
+/// Says on stderr what the corpus walk left out (lock files, special files, chachong's reports).
+pub fn say_notes(notes: &[impl std::fmt::Display]) {
+    for n in notes {
+        eprintln!("chachong: {n}");
+    }
 }
 
 /// Names on stderr the corpus files that could not be read.

@@ -18,8 +18,11 @@ use super::segment::{FileKind, FormatError, IndexFile, Section, Writer};
 use super::{fingerprint_document, Index, Removed};
 use crate::analyze::Analyzer;
 use crate::corpus::{corpus_files, relative_name, CorpusDoc};
-use crate::ingest::{document_from_bytes_with, read_document_with, Document, Format, IngestError};
+use crate::ingest::{
+    document_from_bytes_with, read_bytes, read_document_with, Document, Format, IngestError,
+};
 use crate::params::{COMPACT_DELETED_SHARE, COMPACT_MAX_SEGMENTS, SEGMENT_BATCH_BYTES};
+use crate::walk::Note;
 use rayon::prelude::*;
 use std::fs::{self, File, TryLockError};
 use std::io::{self, Write};
@@ -207,6 +210,10 @@ pub struct UpdateReport {
     pub compacted: bool,
     /// Corpus files that could not be read; they are not in the index.
     pub errors: Vec<IngestError>,
+    /// What the walk of the corpus passed over that the user should hear of (see
+    /// [`crate::corpus::corpus_files`]); [`crate::corpus::Corpus::open_indexed`] hands them on
+    /// as the corpus's notes.
+    pub notes: Vec<Note>,
 }
 
 impl UpdateReport {
@@ -309,11 +316,12 @@ pub fn update<'a>(
         if opts.rebuild { Manifest::default() } else { read_manifest(dir)?.unwrap_or_default() };
     remove_unnamed(dir, &manifest);
     let current = open_files(dir, &manifest)?;
-    let files = corpus_files(root).map_err(StoreError::Corpus)?;
+    let walked = corpus_files(root).map_err(StoreError::Corpus)?;
     // Index files (.ccx) are never corpus documents, wherever the index folder is.
-    let found: Vec<Found> = files.into_iter().map(|p| stat(root, p)).collect();
+    let found: Vec<Found> = walked.files.into_iter().map(|p| stat(root, p)).collect();
 
-    let mut report = UpdateReport::default();
+    let mut report = UpdateReport { notes: walked.notes, ..UpdateReport::default() };
+    report.notes.extend(Note::lock_files(walked.lock_files, true));
     let mut removed_docs: Vec<u32> = Vec::new();
     let mut to_add: Vec<&Found> = Vec::new();
     let mut seen = vec![false; current.docs];
@@ -330,13 +338,14 @@ pub fn update<'a>(
             report.unchanged += 1;
             continue;
         }
-        match fs::read(&f.path) {
-            Ok(bytes) if xxh3_64(&bytes) == old.hash => report.unchanged += 1,
-            _ => {
-                report.changed += 1;
-                removed_docs.push(doc);
-                to_add.push(f);
-            }
+        // Same bytes need the same size: only a touched file is read again, and no more of it.
+        let same = old.size == f.size && read_bytes(&f.path, old.size).is_ok_and(|b| xxh3_64(&b) == old.hash);
+        if same {
+            report.unchanged += 1;
+        } else {
+            report.changed += 1;
+            removed_docs.push(doc);
+            to_add.push(f);
         }
     }
     for (doc, &s) in seen.iter().enumerate() {
@@ -417,21 +426,19 @@ fn fingerprint_batch(
     let results: Vec<Result<SegmentDoc, IngestError>> = batch
         .par_iter()
         .map(|f| {
-            let r = fs::read(&f.path)
-                .map_err(|e| IngestError { path: f.path.clone(), reason: format!("cannot read: {e}") })
-                .and_then(|bytes| {
-                    // Decoded from the bytes just hashed, not read again; LibreOffice converts
-                    // legacy formats from the file.
-                    let doc = match Format::of(&f.path) {
-                        Ok(Format::Legacy) => read_document_with(&f.path, &analyzer.limits)?,
-                        _ => document_from_bytes_with(&f.path, &bytes, &analyzer.limits)?,
-                    };
-                    let meta = FileMeta { size: f.size, mtime_ns: f.mtime_ns, hash: xxh3_64(&bytes) };
-                    let cd = CorpusDoc { name: f.name.clone(), doc };
-                    let prints = fingerprint_document(analyzer, &cd);
-                    let stored = StoredText { text: cd.doc.text, paragraphs: cd.doc.paragraphs };
-                    Ok(SegmentDoc { name: cd.name, meta, prints, stored: Some(stored) })
-                });
+            let r = read_bytes(&f.path, analyzer.limits.max_file_bytes).and_then(|bytes| {
+                // Decoded from the bytes just hashed, not read again; LibreOffice converts
+                // legacy formats from the file.
+                let doc = match Format::of(&f.path) {
+                    Ok(Format::Legacy) => read_document_with(&f.path, &analyzer.limits)?,
+                    _ => document_from_bytes_with(&f.path, &bytes, &analyzer.limits)?,
+                };
+                let meta = FileMeta { size: f.size, mtime_ns: f.mtime_ns, hash: xxh3_64(&bytes) };
+                let cd = CorpusDoc { name: f.name.clone(), doc };
+                let prints = fingerprint_document(analyzer, &cd);
+                let stored = StoredText { text: cd.doc.text, paragraphs: cd.doc.paragraphs };
+                Ok(SegmentDoc { name: cd.name, meta, prints, stored: Some(stored) })
+            });
             (progress.tick)(1);
             r
         })

@@ -13,6 +13,7 @@ mod pdf;
 pub mod radicals;
 mod text;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::params::{MAX_DOCX_XML_BYTES, MAX_FILE_BYTES, MAX_PARAGRAPH_CHARS, PARAGRAPH_CUT_WINDOW};
@@ -131,25 +132,84 @@ pub fn read_document(path: &Path) -> Result<Document, IngestError> {
     read_document_with(path, &Limits::default())
 }
 
-/// Reads and decodes a file by extension, then splits paragraphs. The extension and the size
-/// are checked first, so unsupported or oversized files are never read.
+/// Reads and decodes a file by extension, then splits paragraphs. The extension, the kind of
+/// file and the size are checked first, so unsupported, special or oversized files are never read.
 pub fn read_document_with(path: &Path, limits: &Limits) -> Result<Document, IngestError> {
     let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
     let format = Format::of(path).map_err(fail)?;
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
-    if meta.is_dir() {
-        return Err(fail("is a folder, not a file".into()));
-    }
-    check_size(meta.len(), limits).map_err(fail)?;
     let text = if format == Format::Legacy {
+        regular_file(path, limits.max_file_bytes)?;
         legacy::legacy_text(path, limits)
     } else {
-        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
-        check_size(bytes.len() as u64, limits).map_err(fail)?;
+        let bytes = read_bytes(path, limits.max_file_bytes)?;
         decode(format, &bytes, limits)
     }
     .map_err(fail)?;
     Ok(document_from_text(path, text, limits))
+}
+
+/// The bytes of the regular file at `path`, refused when there are more than `max_bytes`. Only
+/// regular files are opened: opening a FIFO blocks until a writer comes and a device may never
+/// end. The limit counts the bytes read, not the size the file system reports, which a growing
+/// file or a `/proc` file (size 0) belies.
+pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, IngestError> {
+    let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
+    let size = regular_file(path, max_bytes)?;
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    // The file opened may not be the one looked at (renamed over meanwhile): look again.
+    let meta = file.metadata().map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if let Some(kind) = not_regular(&meta.file_type()) {
+        return Err(fail(format!("is {kind}, not a regular file")));
+    }
+    let mut bytes = Vec::with_capacity(size.min(max_bytes) as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(fail(format!(
+            "file holds more than the limit of {max_bytes} bytes (raise it with --max-file-mb)"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The reported size of `path`, when it is a regular file (links followed) within `max_bytes`.
+fn regular_file(path: &Path, max_bytes: u64) -> Result<u64, IngestError> {
+    let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if meta.is_dir() {
+        return Err(fail("is a folder, not a file".into()));
+    }
+    if let Some(kind) = not_regular(&meta.file_type()) {
+        return Err(fail(format!("is {kind}, not a regular file")));
+    }
+    check_size(meta.len(), max_bytes).map_err(fail)?;
+    Ok(meta.len())
+}
+
+/// What a file that is neither a regular file nor a folder is (`a FIFO (named pipe)`, …), to say
+/// why it is not read; `None` for regular files and folders.
+pub fn not_regular(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() || file_type.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_char_device() {
+            return Some("a character device");
+        }
+        if file_type.is_block_device() {
+            return Some("a block device");
+        }
+    }
+    Some("a special file")
 }
 
 /// [`document_from_bytes_with`] under the default [`Limits`].
@@ -162,7 +222,7 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Ingest
 pub fn document_from_bytes_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
     let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
     let format = Format::of(path).map_err(fail)?;
-    check_size(bytes.len() as u64, limits).map_err(fail)?;
+    check_size(bytes.len() as u64, limits.max_file_bytes).map_err(fail)?;
     let text = decode(format, bytes, limits).map_err(fail)?;
     Ok(document_from_text(path, text, limits))
 }
@@ -178,12 +238,11 @@ fn decode(format: Format, bytes: &[u8], limits: &Limits) -> Result<String, Strin
     }
 }
 
-fn check_size(len: u64, limits: &Limits) -> Result<(), String> {
-    if len > limits.max_file_bytes {
+fn check_size(len: u64, max_bytes: u64) -> Result<(), String> {
+    if len > max_bytes {
         return Err(format!(
-            "file is {len} bytes ({:.1} MiB), over the limit of {} bytes (raise it with --max-file-mb)",
+            "file is {len} bytes ({:.1} MiB), over the limit of {max_bytes} bytes (raise it with --max-file-mb)",
             len as f64 / (1u64 << 20) as f64,
-            limits.max_file_bytes
         ));
     }
     Ok(())
@@ -507,6 +566,38 @@ mod tests {
         );
         let err = read_document(&fixture("does-not-exist.txt")).unwrap_err();
         assert!(err.to_string().contains("does-not-exist.txt: cannot read file"), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_limit_counts_bytes_read_not_the_size_reported() {
+        // A /proc file is regular, says it is empty, and holds kilobytes.
+        let smaps = Path::new("/proc/self/smaps");
+        assert_eq!(std::fs::metadata(smaps).unwrap().len(), 0);
+        let err = read_bytes(smaps, 1000).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/proc/self/smaps: file holds more than the limit of 1000 bytes (raise it with --max-file-mb)"
+        );
+        assert!(read_bytes(smaps, 1 << 30).unwrap().len() > 1000);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_unopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let zero = dir.path().join("zero.txt");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        // Opening a FIFO would block until a writer came; it is not opened, whatever its format.
+        for name in ["pipe.txt", "pipe.doc"] {
+            let fifo = dir.path().join(name);
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+            assert!(made.success());
+            let err = read_document(&fifo).unwrap_err();
+            assert_eq!(err.reason, "is a FIFO (named pipe), not a regular file");
+        }
+        let err = read_document(&zero).unwrap_err();
+        assert_eq!(err.reason, "is a character device, not a regular file");
     }
 
     #[test]
