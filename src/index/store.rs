@@ -305,9 +305,16 @@ pub fn update<'a>(
     }
     fs::create_dir_all(dir).map_err(io_err(dir))?;
     let _lock = lock(dir, progress.say)?;
-    let mut manifest =
-        if opts.rebuild { Manifest::default() } else { read_manifest(dir)?.unwrap_or_default() };
-    remove_unnamed(dir, &manifest);
+    // A rebuild is the way out of a damaged manifest too: then no file of the old index answers.
+    let on_disk = match read_manifest(dir) {
+        Err(StoreError::BadManifest(_)) if opts.rebuild => Manifest::default(),
+        other => other?.unwrap_or_default(),
+    };
+    remove_unnamed(dir, &on_disk);
+    // A rebuild starts from nothing but keeps the old files, and numbers the new ones after them,
+    // until the manifest naming only the new ones has replaced the old: killed before that, it
+    // leaves the old index answering.
+    let mut manifest = if opts.rebuild { Manifest::default() } else { on_disk.clone() };
     let current = open_files(dir, &manifest)?;
     let files = corpus_files(root).map_err(StoreError::Corpus)?;
     // Index files (.ccx) are never corpus documents, wherever the index folder is.
@@ -346,7 +353,7 @@ pub fn update<'a>(
         }
     }
 
-    let mut next = manifest.next_number();
+    let mut next = on_disk.next_number();
     // New and changed documents, a batch of SEGMENT_BATCH_BYTES per segment.
     (progress.files_found)(to_add.len() as u64);
     let mut batch: Vec<&Found> = Vec::new();
@@ -376,6 +383,7 @@ pub fn update<'a>(
         add_removals(&current, root, analyzer(), &removed_docs, &mut removed);
         write_file(dir, &deletes_name(next), deletes_words(&removed), FileKind::Deletes)?;
         manifest.deletes = Some(next);
+        next += 1;
     }
     if new_segments.is_empty() && removed_docs.is_empty() && !opts.compact && !opts.rebuild {
         return Ok((current, report));
@@ -394,9 +402,8 @@ pub fn update<'a>(
     if manifest.segments.len() > 1 && (opts.compact || too_many || deleted || batches)
         || manifest.deletes.is_some() && (opts.compact || deleted)
     {
-        let n = manifest.next_number();
-        write_file(dir, &segment_name(n), compact(&index), FileKind::Segment)?;
-        manifest = Manifest { segments: vec![n], deletes: None };
+        write_file(dir, &segment_name(next), compact(&index), FileKind::Segment)?;
+        manifest = Manifest { segments: vec![next], deletes: None };
         drop(index);
         write_manifest(dir, &manifest)?;
         index = open_files(dir, &manifest)?;
