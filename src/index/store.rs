@@ -13,8 +13,8 @@
 //! moment leaves the old index whole; the next writer removes what no manifest names.
 
 use super::build::{segment_words, FileMeta, SegmentDoc, StoredText};
-use super::merge::compact;
-use super::segment::{FileKind, FormatError, IndexFile, Section, Writer};
+use super::merge::{compact, kmerge};
+use super::segment::{Damage, FileKind, FormatError, IndexFile, Section, Writer};
 use super::{fingerprint_document, Index, Removed};
 use crate::analyze::Analyzer;
 use crate::corpus::{corpus_files, relative_name, CorpusDoc};
@@ -111,6 +111,11 @@ impl std::fmt::Display for StoreError {
                 "{e}.\nThe index was written by another version of chachong: rebuild it with \
                  `chachong index --rebuild --corpus DIR` (or check without it: --no-index)"
             ),
+            StoreError::Format(FormatError::Corrupt(p, why)) => write!(
+                f,
+                "{}: index damaged: run chachong index --rebuild (or check without it: --no-index); {why}",
+                p.display()
+            ),
             StoreError::Format(e) => write!(
                 f,
                 "{e}.\nRebuild the index with `chachong index --rebuild --corpus DIR` (or check without it: --no-index)"
@@ -168,20 +173,32 @@ fn open_files(dir: &Path, m: &Manifest) -> Result<Index, StoreError> {
         files.push((n, IndexFile::open(&dir.join(segment_name(n)), FileKind::Segment)?));
     }
     let removed = match m.deletes {
-        Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?),
+        Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?)?,
         None => Removed::default(),
     };
     Ok(Index::from_parts(files, removed)?)
 }
 
-fn read_deletes(f: &IndexFile) -> Removed {
-    Removed {
-        tombstones: f.u64s(Section::Tombstones).iter().map(|&t| ((t >> 32) as u32, t as u32)).collect(),
+/// The removals a deletes file holds. Its keys must be sorted and have a count each, as lookups
+/// binary-search them and index the counts by position.
+fn read_deletes(f: &IndexFile) -> Result<Removed, FormatError> {
+    let tombstones = f.u64s(Section::Tombstones);
+    let deltas =
+        [(Section::DfDeltaKeys, Section::DfDeltaCounts), (Section::PostDeltaKeys, Section::PostDeltaCounts)];
+    let bad = [(Section::Tombstones, tombstones.is_sorted())]
+        .into_iter()
+        .chain(deltas.iter().map(|&(k, c)| (c, f.u64s(k).is_sorted() && f.u64s(k).len() == f.u32s(c).len())))
+        .find(|&(_, ok)| !ok);
+    if let Some((s, _)) = bad {
+        return Err(FormatError::Corrupt(f.path.clone(), Damage::OutOfBounds(s)));
+    }
+    Ok(Removed {
+        tombstones: tombstones.iter().map(|&t| ((t >> 32) as u32, t as u32)).collect(),
         df_keys: f.u64s(Section::DfDeltaKeys).to_vec(),
         df_counts: f.u32s(Section::DfDeltaCounts).to_vec(),
         post_keys: f.u64s(Section::PostDeltaKeys).to_vec(),
         post_counts: f.u32s(Section::PostDeltaCounts).to_vec(),
-    }
+    })
 }
 
 fn deletes_words(r: &Removed) -> Vec<u64> {
@@ -377,7 +394,7 @@ pub fn update<'a>(
 
     if !removed_docs.is_empty() {
         let mut removed = match manifest.deletes {
-            Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?),
+            Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?)?,
             None => Removed::default(),
         };
         add_removals(&current, root, analyzer(), &removed_docs, &mut removed);
@@ -484,15 +501,22 @@ fn add_removals(index: &Index, root: &Path, analyzer: &Analyzer, docs: &[u32], r
     (removed.post_keys, removed.post_counts) = counted(&removed.post_keys, &removed.post_counts, postings);
 }
 
-/// Counts of `more` added to the sorted counts `keys`/`counts`.
+/// Counts of `more` added to the sorted counts `keys`/`counts`: merged as counts, never expanded
+/// into one item per count (a count read from a file may be as large as a u32 holds).
 fn counted(keys: &[u64], counts: &[u32], more: impl Iterator<Item = u64>) -> (Vec<u64>, Vec<u32>) {
-    let mut all: Vec<u64> = more.collect();
-    all.extend(keys.iter().zip(counts).flat_map(|(&k, &c)| std::iter::repeat_n(k, c as usize)));
-    all.sort_unstable();
-    let mut out = (Vec::new(), Vec::new());
-    for run in all.chunk_by(|a, b| a == b) {
-        out.0.push(run[0]);
-        out.1.push(run.len() as u32);
+    let mut more: Vec<u64> = more.collect();
+    more.sort_unstable();
+    let runs = more.chunk_by(|a, b| a == b).map(|run| (run[0], run.len() as u32));
+    let old = keys.iter().copied().zip(counts.iter().copied());
+    let mut out: (Vec<u64>, Vec<u32>) = (Vec::new(), Vec::new());
+    for (k, c) in kmerge(vec![Box::new(old), Box::new(runs)]) {
+        match (out.0.last(), out.1.last_mut()) {
+            (Some(&last), Some(n)) if last == k => *n = n.saturating_add(c),
+            _ => {
+                out.0.push(k);
+                out.1.push(c);
+            }
+        }
     }
     out
 }
