@@ -59,6 +59,10 @@ fn grow(corpus: &Path, copies: usize) {
     while let Some(rel) = dirs.pop() {
         for entry in std::fs::read_dir(corpus.join(&rel)).unwrap() {
             let entry = entry.unwrap();
+            // Hidden entries (an index the shipped corpus may hold) are no documents.
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
             if entry.file_type().unwrap().is_dir() {
                 dirs.push(rel.join(entry.file_name()));
             } else {
