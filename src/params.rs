@@ -15,7 +15,11 @@ pub const WINNOW_WINDOW: usize = 4;
 
 /// Version of the stored index's file format (`index::segment`). Files of another version are
 /// refused with a message saying how to rebuild, never misread.
-pub const INDEX_FORMAT_VERSION: u32 = 2;
+pub const INDEX_FORMAT_VERSION: u32 = 3;
+
+/// Bytes read at a time when opening an index file checks its sections' checksums: large enough
+/// that a read costs little per byte, small enough to stay in the L2 cache while it is hashed.
+pub const VERIFY_CHUNK_BYTES: usize = 1 << 20;
 
 /// Version of what analysis writes into fingerprints beyond the constants above: the mark table,
 /// normalization and segmentation. Bump it with any change to them, so old indexes are rebuilt.

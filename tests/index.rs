@@ -180,7 +180,7 @@ fn an_index_of_another_format_version_is_refused_with_advice() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("index format version 1, this chachong reads version 2")
+        stderr.contains("index format version 1, this chachong reads version 3")
             && stderr.contains("chachong index --rebuild --corpus DIR"),
         "{stderr}"
     );

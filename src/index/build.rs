@@ -242,8 +242,8 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
 
 /// Inflates a stored text of at least `len` bytes (where its last paragraph ends), straight into
 /// an output sized for it: no copy through a stream buffer, no regrowing. `None` when the bytes
-/// are damaged: not one whole deflate stream, or not UTF-8 (the body checksum is not read on
-/// open, so the text is validated here, with a vectorised check).
+/// are damaged: not one whole deflate stream, or not UTF-8 (checked here, with a vectorised
+/// check, as a file whose checksums were made to match could still hold any bytes).
 pub fn decompress(bytes: &[u8], len: usize) -> Option<String> {
     // Spare room beyond the hint: a little, so that inflating never stalls for want of room.
     const ROOM: usize = 4 << 10;

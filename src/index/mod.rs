@@ -21,7 +21,7 @@ use crate::params::{
 };
 use crate::shingle::Shingle;
 use build::{sim_block, FileMeta, SegmentDoc, SIM_TABLES};
-use segment::{FileKind, FormatError, IndexFile, Section};
+use segment::{Damage, FileKind, FormatError, IndexFile, Section, FENCE_STRIDE};
 
 /// Where a paragraph of the corpus is: document number and paragraph number (0-based) in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -94,9 +94,9 @@ impl Part {
         let (a, b) = (offsets.get(d).copied(), offsets.get(d + 1).copied());
         let bytes = match (a, b) {
             (Some(a), Some(b)) if a <= b && b as usize <= names.len() => &names[a as usize..b as usize],
-            _ => return Err(self.corrupt("document names out of range")),
+            _ => return Err(self.damaged(Damage::OutOfBounds(Section::NameOffsets))),
         };
-        std::str::from_utf8(bytes).map_err(|_| self.corrupt("document name is not UTF-8"))
+        std::str::from_utf8(bytes).map_err(|_| self.damaged(Damage::NameNotUtf8))
     }
 
     /// File metadata of the segment's document `d`.
@@ -140,14 +140,70 @@ impl Part {
                 byte_end: c[3] as usize,
             })
             .collect();
-        let valid = paragraphs
-            .iter()
-            .all(|p| p.byte_start <= p.byte_end && text.get(p.byte_start..p.byte_end).is_some());
-        valid.then_some(build::StoredText { text, paragraphs })
+        paragraphs_fit(&text, &paragraphs).then_some(build::StoredText { text, paragraphs })
     }
 
-    fn corrupt(&self, why: &str) -> FormatError {
-        FormatError::Corrupt(self.file.path.clone(), why.to_string())
+    fn damaged(&self, why: Damage) -> FormatError {
+        FormatError::Corrupt(self.file.path.clone(), why)
+    }
+
+    /// Checks every count and offset that lookups and compaction index with against what it
+    /// points into, so that no number read from the file is used unbounded: a file damaged past
+    /// its checksums (or made to look whole) is an error, never a panic or a huge allocation.
+    /// Reads the small sections whole and only the lengths of the large ones.
+    fn validate(&self) -> Result<(), FormatError> {
+        let f = &self.file;
+        let bad = |s| Err(self.damaged(Damage::OutOfBounds(s)));
+        let starts = self.doc_start();
+        let (docs, paras) = (self.doc_count(), starts.last().copied().unwrap_or(0) as usize);
+        if starts.first().is_some_and(|&s| s != 0) || !starts.is_sorted() {
+            return bad(Section::DocStart);
+        }
+        let para_doc = f.u32s(Section::ParaDoc);
+        let belongs =
+            |d: usize| para_doc[starts[d] as usize..starts[d + 1] as usize].iter().all(|&x| x as usize == d);
+        if para_doc.len() != paras || !(0..docs).all(belongs) {
+            return bad(Section::ParaDoc);
+        }
+        let sized = [
+            (Section::PostParas, f.u32s(Section::PostParas).len(), f.u64s(Section::PostKeys).len()),
+            (Section::DfCounts, f.u32s(Section::DfCounts).len(), f.u64s(Section::DfKeys).len()),
+            (Section::Simhashes, f.u64s(Section::Simhashes).len(), paras),
+            (Section::NameOffsets, f.u64s(Section::NameOffsets).len(), docs + 1),
+            (Section::DocMeta, f.u64s(Section::DocMeta).len(), 3 * docs),
+            (Section::DocSketch, f.u64s(Section::DocSketch).len(), VERSION_SKETCH * docs),
+        ];
+        if let Some(&(s, ..)) = sized.iter().find(|(_, len, want)| len != want) {
+            return bad(s);
+        }
+        if let Some((table, _)) = SIM_TABLES.into_iter().find(|&(t, _)| f.u64s(t).len() != paras) {
+            return bad(table);
+        }
+        let fenced = [(Section::PostKeys, Section::PostKeysFence), (Section::DfKeys, Section::DfKeysFence)];
+        for (keys, fence) in fenced.into_iter().chain(SIM_TABLES) {
+            if f.u64s(fence).len() != f.u64s(keys).len().div_ceil(FENCE_STRIDE) {
+                return bad(fence);
+            }
+        }
+        let within = |offsets: &[u64], bytes: usize| {
+            offsets.first() == Some(&0)
+                && offsets.is_sorted()
+                && offsets.last().is_some_and(|&e| e as usize <= bytes)
+        };
+        if !within(f.u64s(Section::NameOffsets), f.raw(Section::Names).len()) {
+            return bad(Section::NameOffsets);
+        }
+        if self.has_texts() {
+            if f.u64s(Section::TextOffsets).len() != docs + 1
+                || !within(f.u64s(Section::TextOffsets), f.raw(Section::Texts).len())
+            {
+                return bad(Section::TextOffsets);
+            }
+            if f.u32s(Section::Paras).len() != 4 * paras {
+                return bad(Section::Paras);
+            }
+        }
+        Ok(())
     }
 
     /// The index paragraph of segment paragraph `p`, `None` when its document was removed.
@@ -210,12 +266,8 @@ impl Index {
             .collect();
         let mut live: Vec<(String, u32, u32)> = Vec::new();
         for (pi, part) in parts.iter_mut().enumerate() {
+            part.validate()?;
             let n = part.doc_count();
-            if part.file.u32s(Section::ParaDoc).len()
-                != part.doc_start().last().copied().unwrap_or(0) as usize
-            {
-                return Err(part.corrupt("paragraph table does not match the documents"));
-            }
             part.to_logical = vec![0; n];
             for d in 0..n {
                 if removed.tombstones.binary_search(&(part.id, d as u32)).is_ok() {
@@ -229,6 +281,14 @@ impl Index {
         live.sort();
         let mut doc_start = Vec::with_capacity(live.len() + 1);
         let mut total = 0u32;
+        // The index numbers paragraphs in u32, as the segments do: their sum must fit.
+        let mut all_paragraphs = 0u32;
+        for part in &parts {
+            let n = part.doc_start().last().copied().unwrap_or(0);
+            all_paragraphs = all_paragraphs
+                .checked_add(n)
+                .ok_or_else(|| part.damaged(Damage::OutOfBounds(Section::DocStart)))?;
+        }
         let mut docs_at = Vec::with_capacity(live.len());
         let mut names = Vec::with_capacity(live.len());
         for (logical, (name, pi, d)) in live.into_iter().enumerate() {
@@ -496,6 +556,20 @@ impl Index {
     pub fn paragraphs(&self) -> usize {
         self.doc_start.last().copied().unwrap_or(0) as usize
     }
+}
+
+/// Whether `paragraphs` lie in order in `text`, on char boundaries, each with the char offsets of
+/// its bytes: a damaged paragraph table must slice nothing and offset no report.
+fn paragraphs_fit(text: &str, paragraphs: &[crate::ingest::Paragraph]) -> bool {
+    let (mut at, mut chars) = (0, 0);
+    paragraphs.iter().all(|p| {
+        let (Some(gap), Some(body)) = (text.get(at..p.byte_start), text.get(p.byte_start..p.byte_end)) else {
+            return false;
+        };
+        chars += gap.chars().count();
+        at = p.byte_start;
+        p.start == chars && p.end == chars + body.chars().count()
+    })
 }
 
 /// The length of the prefix of `v` for which `pred` holds (`pred` must hold for a prefix),

@@ -8,22 +8,28 @@
 //! 16  hash algorithm (u32)         20  shingle words (u32)         24  winnow window (u32)
 //! 28  analysis version (u32)       32  section count (u32)         36  reserved
 //! 40  xxh3 of header[0..40] + section table (u64)                  48  xxh3 of all bytes after the header (u64)
-//! 64  section table: per section kind (u32), element width (u32), offset (u64), byte length (u64)
+//! 64  section table: per section kind (u32), element width (u32), offset (u64), byte length (u64),
+//!     xxh3 of the section's bytes (u64)
 //! ```
 //!
-//! The header checksum is checked on every open (cheap); the body checksum right after writing,
-//! before the file is renamed into place, and by `chachong index --verify` (it reads every page).
+//! Opening a file checks the header checksum and then every section's, reading the file once from
+//! start to end: a damaged byte that a lookup would read is an error before any lookup, never a
+//! wrong answer (a flipped byte in the posting fences once turned copies into `original`). The body
+//! checksum also covers the padding between sections, which nothing reads; it is checked right
+//! after writing, before the file is renamed into place, and by `chachong index --verify`.
 //! The same layout, held in memory, is the index of a corpus checked without a stored index, so
 //! both paths run the same query code.
 
-use crate::params::{ANALYSIS_VERSION, INDEX_FORMAT_VERSION, SHINGLE_WORDS, WINNOW_WINDOW};
+use crate::params::{
+    ANALYSIS_VERSION, INDEX_FORMAT_VERSION, SHINGLE_WORDS, VERIFY_CHUNK_BYTES, WINNOW_WINDOW,
+};
 use memmap2::Mmap;
 use rayon::prelude::*;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 #[cfg(target_endian = "big")]
 compile_error!(
@@ -32,7 +38,7 @@ compile_error!(
 
 const MAGIC: &[u8; 8] = b"CHACHONG";
 const HEADER_LEN: usize = 64;
-const TABLE_ENTRY_LEN: usize = 24;
+const TABLE_ENTRY_LEN: usize = 32;
 /// Shingle and fingerprint hashes are xxh3-64 with seed 0 (see `shingle`): id 1 in the header.
 const HASH_XXH3_64: u32 = 1;
 
@@ -106,6 +112,45 @@ pub enum Section {
 
 const SECTION_SLOTS: usize = 36;
 
+impl Section {
+    /// The section of a table entry's id; `None` for an id no version of the format uses.
+    fn from_id(id: u32) -> Option<Section> {
+        use Section::*;
+        Some(match id {
+            1 => DocStart,
+            2 => ParaDoc,
+            3 => PostKeys,
+            4 => PostParas,
+            5 => DfKeys,
+            6 => DfCounts,
+            7 => Simhashes,
+            8 => SimTable0,
+            9 => SimTable1,
+            10 => SimTable2,
+            11 => SimTable3,
+            12 => NameOffsets,
+            13 => Names,
+            14 => DocMeta,
+            15 => Paras,
+            16 => TextOffsets,
+            17 => Texts,
+            18 => DocSketch,
+            20 => Tombstones,
+            21 => DfDeltaKeys,
+            22 => DfDeltaCounts,
+            23 => PostDeltaKeys,
+            24 => PostDeltaCounts,
+            30 => PostKeysFence,
+            31 => DfKeysFence,
+            32 => SimTable0Fence,
+            33 => SimTable1Fence,
+            34 => SimTable2Fence,
+            35 => SimTable3Fence,
+            _ => return None,
+        })
+    }
+}
+
 /// Keys per fence entry: 512 u64 keys are one 4 KiB page.
 pub const FENCE_STRIDE: usize = 512;
 
@@ -115,8 +160,47 @@ pub enum FormatError {
     Io(PathBuf, io::Error),
     /// Written by another format version or with other fingerprint parameters: never misread it.
     Incompatible(PathBuf, String),
-    /// Damaged: bad magic, checksum or section bounds.
-    Corrupt(PathBuf, String),
+    /// Damaged: what a lookup would read is not what was written.
+    Corrupt(PathBuf, Damage),
+}
+
+/// What is wrong with a damaged index file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// No magic, or shorter than a header.
+    NotAnIndex,
+    /// A segment where a deletes file belongs, or the reverse.
+    WrongKind,
+    /// The section table runs past the end of the file.
+    TruncatedTable,
+    HeaderChecksum,
+    /// A table entry naming an unknown or repeated section, or bounds outside the file.
+    BadSectionEntry,
+    /// A section's bytes do not match its checksum.
+    SectionChecksum(Section),
+    /// The bytes after the header do not match the body checksum.
+    BodyChecksum,
+    /// A length or offset of the section points outside what it indexes, or its size disagrees
+    /// with the number of documents or paragraphs.
+    OutOfBounds(Section),
+    /// A document name that is not UTF-8.
+    NameNotUtf8,
+}
+
+impl fmt::Display for Damage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Damage::NotAnIndex => write!(f, "not a chachong index file"),
+            Damage::WrongKind => write!(f, "unexpected file kind"),
+            Damage::TruncatedTable => write!(f, "truncated section table"),
+            Damage::HeaderChecksum => write!(f, "header checksum mismatch"),
+            Damage::BadSectionEntry => write!(f, "bad section table entry"),
+            Damage::SectionChecksum(s) => write!(f, "checksum mismatch in section {s:?}"),
+            Damage::BodyChecksum => write!(f, "body checksum mismatch"),
+            Damage::OutOfBounds(s) => write!(f, "lengths or offsets out of bounds in section {s:?}"),
+            Damage::NameNotUtf8 => write!(f, "document name is not UTF-8"),
+        }
+    }
 }
 
 impl fmt::Display for FormatError {
@@ -124,7 +208,7 @@ impl fmt::Display for FormatError {
         match self {
             FormatError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             FormatError::Incompatible(p, why) => write!(f, "{}: {why}", p.display()),
-            FormatError::Corrupt(p, why) => write!(f, "{}: damaged index file ({why})", p.display()),
+            FormatError::Corrupt(p, why) => write!(f, "{}: {why}", p.display()),
         }
     }
 }
@@ -196,6 +280,7 @@ impl Writer {
             table.extend_from_slice(&data.width().to_le_bytes());
             table.extend_from_slice(&(offset as u64).to_le_bytes());
             table.extend_from_slice(&(len as u64).to_le_bytes());
+            table.extend_from_slice(&xxh3_64(data.bytes()).to_le_bytes());
             offset = align8(offset + len);
         }
         let mut words = vec![0u64; offset / 8];
@@ -235,6 +320,26 @@ impl Writer {
     }
 }
 
+/// The xxh3 of `len` bytes of `file` from `offset`, read through `buf` (not empty).
+fn section_sum(mut file: &File, offset: usize, len: usize, buf: &mut [u8]) -> io::Result<u64> {
+    file.seek(SeekFrom::Start(offset as u64))?;
+    let mut hasher = Xxh3::new();
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(buf.len());
+        let chunk = &mut buf[..n];
+        file.read_exact(chunk)?;
+        hasher.update(chunk);
+        left -= chunk.len();
+    }
+    Ok(hasher.digest())
+}
+
+/// The little-endian u64 at `at` of `bytes`, which the caller has checked holds it.
+fn word(bytes: &[u8], at: usize) -> u64 {
+    bytes.get(at..at + 8).and_then(|b| b.try_into().ok()).map_or(0, u64::from_le_bytes)
+}
+
 fn align8(n: usize) -> usize {
     n.div_ceil(8) * 8
 }
@@ -259,13 +364,23 @@ pub struct IndexFile {
     pub path: PathBuf,
 }
 
+/// A section table entry as read: its section, byte range and checksum.
+struct Entry {
+    section: Section,
+    offset: usize,
+    len: usize,
+    sum: u64,
+}
+
 impl IndexFile {
-    /// Opens a file held in memory (the in-memory index of an unindexed check).
+    /// Opens a file held in memory (the in-memory index of an unindexed check). Its sections'
+    /// checksums are not read: the words were just built, and a file about to be written is
+    /// checked whole by [`IndexFile::verify`].
     pub fn from_words(words: Vec<u64>, kind: FileKind) -> Result<IndexFile, FormatError> {
-        IndexFile::parse(Backing::Owned(words), PathBuf::from("(in memory)"), kind)
+        IndexFile::parse(Backing::Owned(words), PathBuf::from("(in memory)"), kind, None)
     }
 
-    /// Memory-maps and validates the header of an index file.
+    /// Memory-maps an index file and checks its header and every section's checksum.
     pub fn open(path: &Path, kind: FileKind) -> Result<IndexFile, FormatError> {
         let file = File::open(path).map_err(|e| FormatError::Io(path.to_path_buf(), e))?;
         // Safety: index files are never modified in place: they are written under a temporary
@@ -274,15 +389,23 @@ impl IndexFile {
         // Lookups jump about the file: read-ahead would only fill memory with pages never used.
         #[cfg(unix)]
         let _ = map.advise(memmap2::Advice::Random);
-        IndexFile::parse(Backing::Mapped(map), path.to_path_buf(), kind)
+        IndexFile::parse(Backing::Mapped(map), path.to_path_buf(), kind, Some(file))
     }
 
-    fn parse(backing: Backing, path: PathBuf, kind: FileKind) -> Result<IndexFile, FormatError> {
+    /// Reads the header and section table, and, given the file, checks every section's checksum.
+    /// The sections are read from the file rather than through the map, so that a check's memory
+    /// holds the pages its lookups touch, not the whole index.
+    fn parse(
+        backing: Backing,
+        path: PathBuf,
+        kind: FileKind,
+        file: Option<File>,
+    ) -> Result<IndexFile, FormatError> {
         let mut f = IndexFile { backing, sections: [(0, 0); SECTION_SLOTS], path };
-        let corrupt = |p: &Path, why: &str| FormatError::Corrupt(p.to_path_buf(), why.to_string());
+        let corrupt = |p: &Path, why: Damage| FormatError::Corrupt(p.to_path_buf(), why);
         let bytes = f.bytes();
         if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
-            return Err(corrupt(&f.path, "not a chachong index file"));
+            return Err(corrupt(&f.path, Damage::NotAnIndex));
         }
         let field = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
         let version = field(8);
@@ -305,36 +428,50 @@ impl IndexFile {
             ));
         }
         if field(12) != kind as u32 {
-            return Err(corrupt(&f.path, "unexpected file kind"));
+            return Err(corrupt(&f.path, Damage::WrongKind));
         }
         let count = field(32) as usize;
-        let table_end = HEADER_LEN + count * TABLE_ENTRY_LEN;
-        if table_end > bytes.len() {
-            return Err(corrupt(&f.path, "truncated section table"));
+        let table_end = count.checked_mul(TABLE_ENTRY_LEN).and_then(|n| n.checked_add(HEADER_LEN));
+        let Some(table) = table_end.and_then(|end| bytes.get(HEADER_LEN..end)) else {
+            return Err(corrupt(&f.path, Damage::TruncatedTable));
+        };
+        if header_checksum(&bytes[..40], table) != word(bytes, 40) {
+            return Err(corrupt(&f.path, Damage::HeaderChecksum));
         }
-        let table = &bytes[HEADER_LEN..table_end];
-        let stored = u64::from_le_bytes(bytes[40..48].try_into().unwrap_or_default());
-        if header_checksum(&bytes[..40], table) != stored {
-            return Err(corrupt(&f.path, "header checksum mismatch"));
-        }
-        let mut sections = [(0usize, 0usize); SECTION_SLOTS];
+        let mut entries = Vec::with_capacity(count);
+        let mut seen = [false; SECTION_SLOTS];
         for entry in table.chunks_exact(TABLE_ENTRY_LEN) {
-            let id = u32::from_le_bytes(entry[0..4].try_into().unwrap_or_default()) as usize;
-            let width = u32::from_le_bytes(entry[4..8].try_into().unwrap_or_default()) as usize;
-            let offset = u64::from_le_bytes(entry[8..16].try_into().unwrap_or_default()) as usize;
-            let len = u64::from_le_bytes(entry[16..24].try_into().unwrap_or_default()) as usize;
+            let section = Section::from_id(u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]));
+            let width = u32::from_le_bytes([entry[4], entry[5], entry[6], entry[7]]) as usize;
+            // Lengths and offsets beyond the address space saturate, and then fail the bounds check.
+            let offset = usize::try_from(word(entry, 8)).unwrap_or(usize::MAX);
+            let len = usize::try_from(word(entry, 16)).unwrap_or(usize::MAX);
             let in_bounds = offset.checked_add(len).is_some_and(|end| end <= bytes.len());
-            if id >= SECTION_SLOTS
-                || !in_bounds
-                || !offset.is_multiple_of(8)
-                || width == 0
-                || !len.is_multiple_of(width)
-            {
-                return Err(corrupt(&f.path, "bad section table entry"));
+            let Some(section) = section.filter(|&s| !seen[s as usize]) else {
+                return Err(corrupt(&f.path, Damage::BadSectionEntry));
+            };
+            if !in_bounds || !offset.is_multiple_of(8) || width == 0 || !len.is_multiple_of(width) {
+                return Err(corrupt(&f.path, Damage::BadSectionEntry));
             }
-            sections[id] = (offset, len);
+            seen[section as usize] = true;
+            entries.push(Entry { section, offset, len, sum: word(entry, 24) });
         }
-        f.sections = sections;
+        if let Some(file) = file {
+            // In file order, so that the whole file is read front to back, once.
+            entries.sort_by_key(|e| e.offset);
+            let mut buf = vec![0u8; VERIFY_CHUNK_BYTES.min(bytes.len())];
+            for e in &entries {
+                if section_sum(&file, e.offset, e.len, &mut buf)
+                    .map_err(|err| FormatError::Io(f.path.clone(), err))?
+                    != e.sum
+                {
+                    return Err(corrupt(&f.path, Damage::SectionChecksum(e.section)));
+                }
+            }
+        }
+        for e in entries {
+            f.sections[e.section as usize] = (e.offset, e.len);
+        }
         Ok(f)
     }
 
@@ -349,9 +486,9 @@ impl IndexFile {
     /// Checks the body checksum: reads every byte of the file.
     pub fn verify(&self) -> Result<(), FormatError> {
         let bytes = self.bytes();
-        let stored = u64::from_le_bytes(bytes[48..56].try_into().unwrap_or_default());
-        if xxh3_64(&bytes[HEADER_LEN..]) != stored {
-            return Err(FormatError::Corrupt(self.path.clone(), "body checksum mismatch".into()));
+        // A parsed file is at least a header long.
+        if xxh3_64(&bytes[HEADER_LEN..]) != word(bytes, 48) {
+            return Err(FormatError::Corrupt(self.path.clone(), Damage::BodyChecksum));
         }
         Ok(())
     }
@@ -478,12 +615,21 @@ mod tests {
         assert_eq!(f.u64s(Section::PostKeys), &[5, 9, u64::MAX]);
         assert!(matches!(IndexFile::open(&path, FileKind::Deletes), Err(FormatError::Corrupt(..))));
 
+        // The last byte is padding after the names: no lookup reads it, only the body checksum.
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
         let f = IndexFile::open(&path, FileKind::Segment).unwrap();
-        assert!(matches!(f.verify(), Err(FormatError::Corrupt(..))));
+        assert!(matches!(f.verify(), Err(FormatError::Corrupt(_, Damage::BodyChecksum))));
+
+        // A byte of the names is read by lookups: the file does not open.
+        bytes[last - 4] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(matches!(
+            IndexFile::open(&path, FileKind::Segment),
+            Err(FormatError::Corrupt(_, Damage::SectionChecksum(Section::Names)))
+        ));
 
         bytes[70] ^= 1;
         std::fs::write(&path, &bytes).unwrap();

@@ -13,8 +13,8 @@
 //! moment leaves the old index whole; the next writer removes what no manifest names.
 
 use super::build::{segment_words, FileMeta, SegmentDoc, StoredText};
-use super::merge::compact;
-use super::segment::{FileKind, FormatError, IndexFile, Section, Writer};
+use super::merge::{compact, kmerge};
+use super::segment::{Damage, FileKind, FormatError, IndexFile, Section, Writer};
 use super::{fingerprint_document, Index, Removed};
 use crate::analyze::Analyzer;
 use crate::corpus::{corpus_files, relative_name, CorpusDoc};
@@ -114,6 +114,11 @@ impl std::fmt::Display for StoreError {
                 "{e}.\nThe index was written by another version of chachong: rebuild it with \
                  `chachong index --rebuild --corpus DIR` (or check without it: --no-index)"
             ),
+            StoreError::Format(FormatError::Corrupt(p, why)) => write!(
+                f,
+                "{}: index damaged: run chachong index --rebuild (or check without it: --no-index); {why}",
+                p.display()
+            ),
             StoreError::Format(e) => write!(
                 f,
                 "{e}.\nRebuild the index with `chachong index --rebuild --corpus DIR` (or check without it: --no-index)"
@@ -171,20 +176,32 @@ fn open_files(dir: &Path, m: &Manifest) -> Result<Index, StoreError> {
         files.push((n, IndexFile::open(&dir.join(segment_name(n)), FileKind::Segment)?));
     }
     let removed = match m.deletes {
-        Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?),
+        Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?)?,
         None => Removed::default(),
     };
     Ok(Index::from_parts(files, removed)?)
 }
 
-fn read_deletes(f: &IndexFile) -> Removed {
-    Removed {
-        tombstones: f.u64s(Section::Tombstones).iter().map(|&t| ((t >> 32) as u32, t as u32)).collect(),
+/// The removals a deletes file holds. Its keys must be sorted and have a count each, as lookups
+/// binary-search them and index the counts by position.
+fn read_deletes(f: &IndexFile) -> Result<Removed, FormatError> {
+    let tombstones = f.u64s(Section::Tombstones);
+    let deltas =
+        [(Section::DfDeltaKeys, Section::DfDeltaCounts), (Section::PostDeltaKeys, Section::PostDeltaCounts)];
+    let bad = [(Section::Tombstones, tombstones.is_sorted())]
+        .into_iter()
+        .chain(deltas.iter().map(|&(k, c)| (c, f.u64s(k).is_sorted() && f.u64s(k).len() == f.u32s(c).len())))
+        .find(|&(_, ok)| !ok);
+    if let Some((s, _)) = bad {
+        return Err(FormatError::Corrupt(f.path.clone(), Damage::OutOfBounds(s)));
+    }
+    Ok(Removed {
+        tombstones: tombstones.iter().map(|&t| ((t >> 32) as u32, t as u32)).collect(),
         df_keys: f.u64s(Section::DfDeltaKeys).to_vec(),
         df_counts: f.u32s(Section::DfDeltaCounts).to_vec(),
         post_keys: f.u64s(Section::PostDeltaKeys).to_vec(),
         post_counts: f.u32s(Section::PostDeltaCounts).to_vec(),
-    }
+    })
 }
 
 fn deletes_words(r: &Removed) -> Vec<u64> {
@@ -312,9 +329,16 @@ pub fn update<'a>(
     }
     fs::create_dir_all(dir).map_err(io_err(dir))?;
     let _lock = lock(dir, progress.say)?;
-    let mut manifest =
-        if opts.rebuild { Manifest::default() } else { read_manifest(dir)?.unwrap_or_default() };
-    remove_unnamed(dir, &manifest);
+    // A rebuild is the way out of a damaged manifest too: then no file of the old index answers.
+    let on_disk = match read_manifest(dir) {
+        Err(StoreError::BadManifest(_)) if opts.rebuild => Manifest::default(),
+        other => other?.unwrap_or_default(),
+    };
+    remove_unnamed(dir, &on_disk);
+    // A rebuild starts from nothing but keeps the old files, and numbers the new ones after them,
+    // until the manifest naming only the new ones has replaced the old: killed before that, it
+    // leaves the old index answering.
+    let mut manifest = if opts.rebuild { Manifest::default() } else { on_disk.clone() };
     let current = open_files(dir, &manifest)?;
     let walked = corpus_files(root).map_err(StoreError::Corpus)?;
     // Index files (.ccx) are never corpus documents, wherever the index folder is.
@@ -355,7 +379,7 @@ pub fn update<'a>(
         }
     }
 
-    let mut next = manifest.next_number();
+    let mut next = on_disk.next_number();
     // New and changed documents, a batch of SEGMENT_BATCH_BYTES per segment.
     (progress.files_found)(to_add.len() as u64);
     let mut batch: Vec<&Found> = Vec::new();
@@ -379,12 +403,13 @@ pub fn update<'a>(
 
     if !removed_docs.is_empty() {
         let mut removed = match manifest.deletes {
-            Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?),
+            Some(n) => read_deletes(&IndexFile::open(&dir.join(deletes_name(n)), FileKind::Deletes)?)?,
             None => Removed::default(),
         };
         add_removals(&current, root, analyzer(), &removed_docs, &mut removed);
         write_file(dir, &deletes_name(next), deletes_words(&removed), FileKind::Deletes)?;
         manifest.deletes = Some(next);
+        next += 1;
     }
     if new_segments.is_empty() && removed_docs.is_empty() && !opts.compact && !opts.rebuild {
         return Ok((current, report));
@@ -403,9 +428,8 @@ pub fn update<'a>(
     if manifest.segments.len() > 1 && (opts.compact || too_many || deleted || batches)
         || manifest.deletes.is_some() && (opts.compact || deleted)
     {
-        let n = manifest.next_number();
-        write_file(dir, &segment_name(n), compact(&index), FileKind::Segment)?;
-        manifest = Manifest { segments: vec![n], deletes: None };
+        write_file(dir, &segment_name(next), compact(&index), FileKind::Segment)?;
+        manifest = Manifest { segments: vec![next], deletes: None };
         drop(index);
         write_manifest(dir, &manifest)?;
         index = open_files(dir, &manifest)?;
@@ -484,15 +508,22 @@ fn add_removals(index: &Index, root: &Path, analyzer: &Analyzer, docs: &[u32], r
     (removed.post_keys, removed.post_counts) = counted(&removed.post_keys, &removed.post_counts, postings);
 }
 
-/// Counts of `more` added to the sorted counts `keys`/`counts`.
+/// Counts of `more` added to the sorted counts `keys`/`counts`: merged as counts, never expanded
+/// into one item per count (a count read from a file may be as large as a u32 holds).
 fn counted(keys: &[u64], counts: &[u32], more: impl Iterator<Item = u64>) -> (Vec<u64>, Vec<u32>) {
-    let mut all: Vec<u64> = more.collect();
-    all.extend(keys.iter().zip(counts).flat_map(|(&k, &c)| std::iter::repeat_n(k, c as usize)));
-    all.sort_unstable();
-    let mut out = (Vec::new(), Vec::new());
-    for run in all.chunk_by(|a, b| a == b) {
-        out.0.push(run[0]);
-        out.1.push(run.len() as u32);
+    let mut more: Vec<u64> = more.collect();
+    more.sort_unstable();
+    let runs = more.chunk_by(|a, b| a == b).map(|run| (run[0], run.len() as u32));
+    let old = keys.iter().copied().zip(counts.iter().copied());
+    let mut out: (Vec<u64>, Vec<u32>) = (Vec::new(), Vec::new());
+    for (k, c) in kmerge(vec![Box::new(old), Box::new(runs)]) {
+        match (out.0.last(), out.1.last_mut()) {
+            (Some(&last), Some(n)) if last == k => *n = n.saturating_add(c),
+            _ => {
+                out.0.push(k);
+                out.1.push(c);
+            }
+        }
     }
     out
 }
