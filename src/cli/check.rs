@@ -154,12 +154,7 @@ pub fn run(args: Args) -> Outcome {
         for p in &review.problems {
             eprintln!("chachong: {p}");
         }
-        review::html::write(path, &review).map_err(|source| Error::Write {
-            what: "HTML report",
-            path: path.clone(),
-            source,
-        })?;
-        println!("HTML report written to {}", path.display());
+        super::write_html(path, &review)?;
     }
     if !unchecked.is_empty() || !empty.is_empty() {
         eprintln!("chachong: {}", batch_total(drafts.len(), &unchecked, &empty));

@@ -154,6 +154,17 @@ pub fn open_corpus(roots: &[&Path], access: Access, loading: &Loading) -> Result
     Ok(opened)
 }
 
+/// Writes `review` as the one-file HTML report at `path` and says so.
+pub fn write_html(path: &Path, review: &chachong::review::Review) -> Result<(), Error> {
+    chachong::review::html::write(path, review).map_err(|source| Error::Write {
+        what: "HTML report",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    println!("HTML report written to {}", path.display());
+    Ok(())
+}
+
 /// Says on stderr what the corpus walk left out (lock files, special files, chachong's reports).
 pub fn say_notes(notes: &[impl std::fmt::Display]) {
     for n in notes {

@@ -52,12 +52,7 @@ pub fn run(args: Args) -> Outcome {
     }
     match &args.html {
         Some(path) => {
-            review::html::write(path, &review).map_err(|source| Error::Write {
-                what: "HTML report",
-                path: path.clone(),
-                source,
-            })?;
-            println!("HTML report written to {}", path.display());
+            super::write_html(path, &review)?;
         }
         None => {
             let color = match args.color {
