@@ -5,6 +5,7 @@ use crate::analyze::{AnalyzedParagraph, Analyzer};
 use crate::classify::{classify, Evidence, Match, SpanDecision};
 pub use crate::corpus::Corpus;
 use crate::figures::{specific_figures, Side};
+use crate::findings;
 use crate::fingerprint::hamming;
 use crate::independence::independent_dfs;
 use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
@@ -62,10 +63,23 @@ pub struct Checker<'a> {
 
 impl Checker<'_> {
     /// Reads and checks a draft file; `name` is how reports refer to it. A draft that is itself a
-    /// file of the corpus is checked against the others ([`Checker::corpus_doc_of`]).
+    /// file of the corpus is checked against the others ([`Checker::corpus_doc_of`]). The findings
+    /// that follow classification ([`crate::findings`]) run with their defaults.
     pub fn check_file(&self, path: &Path, name: &str) -> Result<DraftReport, IngestError> {
+        self.check_file_with(path, name, &findings::Options::default())
+    }
+
+    /// [`Checker::check_file`], the findings run with `opts`.
+    pub fn check_file_with(
+        &self,
+        path: &Path,
+        name: &str,
+        opts: &findings::Options,
+    ) -> Result<DraftReport, IngestError> {
         let doc = read_document_with(path, &self.analyzer.limits)?;
-        Ok(self.check_with(name, &doc, self.corpus_doc_of(path), None))
+        let mut report = self.check_with(name, &doc, self.corpus_doc_of(path), None);
+        findings::annotate(&mut report, &doc, self.corpus, opts);
+        Ok(report)
     }
 
     /// The corpus document that is the file at `path` itself, when the draft was checked from
@@ -170,6 +184,7 @@ impl Checker<'_> {
             paragraphs,
             spans,
             text_hash: crate::manifest::text_hash(&doc.text),
+            findings: findings::Findings::default(),
         }
     }
 
@@ -357,17 +372,18 @@ pub fn distinct_drafts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     (kept, repeated)
 }
 
-/// Checks every draft in parallel; each result is the report or why the file could not be read.
-/// `tick` is called once per draft checked (for a progress bar).
+/// Checks every draft in parallel, the findings run with `opts`; each result is the report or why
+/// the file could not be read. `tick` is called once per draft checked (for a progress bar).
 pub fn check_files(
     checker: &Checker<'_>,
     drafts: &[(PathBuf, String)],
+    opts: &findings::Options,
     tick: &(dyn Fn(u64) + Sync),
 ) -> Vec<Result<DraftReport, IngestError>> {
     drafts
         .par_iter()
         .map(|(path, name)| {
-            let result = checker.check_file(path, name);
+            let result = checker.check_file_with(path, name, opts);
             tick(1);
             result
         })

@@ -19,6 +19,7 @@ pub mod check;
 pub mod classify;
 pub mod corpus;
 pub mod figures;
+pub mod findings;
 pub mod fingerprint;
 pub mod independence;
 pub mod index;

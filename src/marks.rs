@@ -11,7 +11,8 @@ use std::fmt;
 use std::ops::Range;
 
 /// A finding in a paragraph, written in the `flags` column as `watermark:<site>`,
-/// `placeholder:<text>`, `truncated` or `chrome:<text>`.
+/// `placeholder:<text>`, `truncated` or `chrome:<text>`; and, from the findings that follow
+/// classification ([`crate::findings`]), `foreign_name:<place>` and `recycled:<year>`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Flag {
     /// A template site's name or domain left in the text.
@@ -22,6 +23,11 @@ pub enum Flag {
     Chrome(String),
     /// An unfilled template slot (`*区`, `X次`, `XXX同`).
     Placeholder(String),
+    /// Another locality's place name left in copied text ([`crate::findings::names`]).
+    ForeignName(String),
+    /// The paragraph is an earlier document's, its figures changed: the year (or name) of that
+    /// document ([`crate::findings::recycled`]).
+    Recycled(String),
 }
 
 impl fmt::Display for Flag {
@@ -31,6 +37,8 @@ impl fmt::Display for Flag {
             Flag::Truncated => f.write_str("truncated"),
             Flag::Chrome(what) => write!(f, "chrome:{what}"),
             Flag::Placeholder(text) => write!(f, "placeholder:{text}"),
+            Flag::ForeignName(name) => write!(f, "foreign_name:{name}"),
+            Flag::Recycled(from) => write!(f, "recycled:{from}"),
         }
     }
 }

@@ -264,6 +264,23 @@ pub const PAIR_MIN_RUNS: usize = 8;
 /// whole is a pair however few chars it has.
 pub const PAIR_MIN_DOC_SHARE: f64 = 0.5;
 
+/// Paragraphs with text at a document's head read as its title for its locality (`findings::names`):
+/// the title (「安化县2024年森林防火工作方案」) and the line under it (a dateline, the issuing unit).
+pub const LOCALITY_TITLE_PARAGRAPHS: usize = 2;
+
+/// Without a place in its title, a document is of the most specific division that at least this
+/// share of its place names lie in: a county's report names its own townships most, a province's
+/// its cities, and a national text no single province half the time.
+pub const LOCALITY_MIN_SHARE: f64 = 0.5;
+
+/// A draft is an earlier document recycled (旧稿翻新, `findings::recycled`) when at least this share
+/// of it comes from that one document (its `top_source_ratio`): most of it, not one borrowed section.
+pub const RECYCLED_MIN_SHARE: f64 = 0.5;
+
+/// … and at least this many of the copied text's figures were changed: one differing number may be
+/// a typo mended; two or more (the year, the targets) are a text brought up to date.
+pub const RECYCLED_MIN_CHANGED: usize = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

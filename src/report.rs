@@ -66,6 +66,9 @@ pub struct DraftReport {
     /// XXH3-64 of the draft's decoded text, as recorded in `chachong-run.txt`
     /// ([`crate::manifest::text_hash`]).
     pub text_hash: u64,
+    /// What the copy gives away beyond its ratio ([`crate::findings`]); empty until
+    /// [`crate::findings::annotate`] has run.
+    pub findings: crate::findings::Findings,
 }
 
 /// How much of a draft was copied from one source document.
@@ -95,6 +98,12 @@ const PARAGRAPH_COLUMNS: [&str; 13] = [
 ];
 const SPAN_COLUMNS: [&str; 8] =
     ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
+/// Columns after the contract's, at the end of their tables (docs/report-format.md).
+const SPAN_FINDING_COLUMNS: [&str; 1] = ["detail"];
+const DOCUMENT_FINDING_COLUMNS: [&str; 4] =
+    ["foreign_names", "recycled_from", "recycled_years", "numbers_changed"];
+/// `spans.csv`'s `kind` of a foreign name's row.
+pub const FOREIGN_NAME_KIND: &str = "foreign_name";
 const DOCUMENT_COLUMNS: [&str; 9] = [
     "draft",
     "paragraphs",
@@ -186,7 +195,7 @@ pub fn write_reports(
         Ok(())
     })?;
     write_csv(&dir.join("spans.csv"), bom, |w| {
-        w.write_record(SPAN_COLUMNS)?;
+        w.write_record(SPAN_COLUMNS.iter().chain(&SPAN_FINDING_COLUMNS))?;
         for r in reports {
             for s in &r.spans {
                 crate::spreadsheet::write_row(
@@ -200,6 +209,23 @@ pub fn write_reports(
                         s.source_start.to_string(),
                         s.source_end.to_string(),
                         s.kind.to_string(),
+                        String::new(),
+                    ],
+                )?;
+            }
+            for f in &r.findings.foreign {
+                crate::spreadsheet::write_row(
+                    w,
+                    [
+                        r.draft.clone(),
+                        f.para.to_string(),
+                        f.start.to_string(),
+                        f.end.to_string(),
+                        f.source.clone(),
+                        f.source_start.to_string(),
+                        f.source_end.to_string(),
+                        FOREIGN_NAME_KIND.to_string(),
+                        f.name.clone(),
                     ],
                 )?;
             }
@@ -207,9 +233,10 @@ pub fn write_reports(
         Ok(())
     })?;
     write_csv(&dir.join("documents.csv"), bom, |w| {
-        w.write_record(DOCUMENT_COLUMNS)?;
+        w.write_record(DOCUMENT_COLUMNS.iter().chain(&DOCUMENT_FINDING_COLUMNS))?;
         for r in reports {
             let d = &r.summary;
+            let recycled = r.findings.recycled.as_ref();
             crate::spreadsheet::write_row(
                 w,
                 [
@@ -222,6 +249,10 @@ pub fn write_reports(
                     format!("{:.3}", d.top_source_ratio),
                     flags_cell(&d.flags),
                     status(r).to_string(),
+                    r.findings.foreign.len().to_string(),
+                    recycled.map(|x| x.source.clone()).unwrap_or_default(),
+                    recycled.map(|x| x.years()).unwrap_or_default(),
+                    recycled.map(|x| x.numbers_changed.to_string()).unwrap_or_default(),
                 ],
             )?;
         }
@@ -230,7 +261,21 @@ pub fn write_reports(
             let blank = String::new;
             crate::spreadsheet::write_row(
                 w,
-                [u.draft.clone(), blank(), blank(), blank(), blank(), blank(), blank(), blank(), status],
+                [
+                    u.draft.clone(),
+                    blank(),
+                    blank(),
+                    blank(),
+                    blank(),
+                    blank(),
+                    blank(),
+                    blank(),
+                    status,
+                    blank(),
+                    blank(),
+                    blank(),
+                    blank(),
+                ],
             )?;
         }
         Ok(())
@@ -277,11 +322,55 @@ pub fn summary(r: &DraftReport) -> String {
     let flagged: Vec<String> = r
         .paragraphs
         .iter()
-        .filter(|p| !p.flags.is_empty())
-        .map(|p| format!("¶{} {}", p.para, flags_cell(&p.flags)))
+        .filter_map(|p| {
+            let marks: Vec<Flag> = p.flags.iter().filter(|f| !is_finding(f)).cloned().collect();
+            (!marks.is_empty()).then(|| format!("¶{} {}", p.para, flags_cell(&marks)))
+        })
         .collect();
     if !flagged.is_empty() {
         out.push_str(&format!("  template-site flags: {}\n", flagged.join(" · ")));
+    }
+    out.push_str(&findings_summary(r));
+    out
+}
+
+/// Whether a flag is one of [`crate::findings`]' rather than a template-site mark.
+pub fn is_finding(f: &Flag) -> bool {
+    matches!(f, Flag::ForeignName(_) | Flag::Recycled(_))
+}
+
+/// The summary's lines on the findings: foreign names by paragraph, and a recycled document.
+fn findings_summary(r: &DraftReport) -> String {
+    let mut out = String::new();
+    let mut by_para: Vec<(usize, Vec<&str>)> = Vec::new();
+    for f in &r.findings.foreign {
+        match by_para.last_mut() {
+            Some((p, names)) if *p == f.para => {
+                if !names.contains(&f.name.as_str()) {
+                    names.push(&f.name);
+                }
+            }
+            _ => by_para.push((f.para, vec![&f.name])),
+        }
+    }
+    if !by_para.is_empty() {
+        let listed: Vec<String> =
+            by_para.iter().map(|(p, names)| format!("¶{p} {}", names.join("、"))).collect();
+        out.push_str(&format!(
+            "  another locality's names left in (foreign_name, {}): {}\n",
+            r.findings.foreign.len(),
+            listed.join(" · ")
+        ));
+    }
+    if let Some(x) = &r.findings.recycled {
+        let years = x.years();
+        let years = if years.is_empty() { String::new() } else { format!(" ({years})") };
+        out.push_str(&format!(
+            "  旧稿翻新 recycled from {}{years}: {} figures changed in ¶{}\n",
+            x.source,
+            x.numbers_changed,
+            x.paragraphs.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ¶")
+        ));
     }
     out
 }

@@ -42,6 +42,10 @@ pub struct Args {
     /// office's own formulas, or the 提法 of an era.
     #[arg(long, value_name = "FILE")]
     taohua: Option<PathBuf>,
+    /// The draft's own unit or place (安化县, 安化县林业局; repeatable): names of other localities
+    /// left in copied text are flagged `foreign_name`. Without it, the drafts' own text tells.
+    #[arg(long, value_name = "NAME")]
+    unit: Vec<String>,
     /// Draft files to check, or folders: every document below them is checked.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
@@ -118,7 +122,8 @@ pub fn run(args: Args) -> Outcome {
     } else {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let results = check_files(&checker, &drafts, &|n| bar.inc(n));
+    let findings = chachong::findings::Options { units: args.unit.clone() };
+    let results = check_files(&checker, &drafts, &findings, &|n| bar.inc(n));
     bar.finish_and_clear();
     for (result, (_, name)) in results.into_iter().zip(&drafts) {
         match result {

@@ -85,8 +85,12 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
             excerpt: r.cell("excerpt").unwrap_or("").to_string(),
         })
     })?;
+    // A finding's row (a foreign name, `crate::findings`) is no matched run: review marks runs.
     let spans = read_csv(dir, SPANS_CSV, |r| {
-        Ok(SpanRec {
+        if r.cell("kind") == Some(crate::report::FOREIGN_NAME_KIND) {
+            return Ok(None);
+        }
+        Ok(Some(SpanRec {
             draft: r.text("draft")?,
             span: SpanRow {
                 para: r.int("para")?,
@@ -97,8 +101,11 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
                 source_end: r.int("source_end")?,
                 kind: r.parse("kind", span_kind)?,
             },
-        })
-    })?;
+        }))
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
     let documents = read_csv(dir, DOCUMENTS_CSV, |r| {
         Ok(DocRec {
             draft: r.text("draft")?,
