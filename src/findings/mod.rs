@@ -49,7 +49,9 @@ pub fn annotate(report: &mut DraftReport, draft: &Document, corpus: &Corpus, opt
     let mut localities: HashMap<&str, (Locality, Vec<u32>)> = HashMap::new();
     let mut foreign: Vec<ForeignName> = Vec::new();
     let mut pairs: Vec<Pair<'_>> = Vec::new();
-    for s in report.spans.iter().filter(|s| s.kind == SpanKind::Copy) {
+    // 套话 spans count for 旧稿翻新 (a report's targets paragraph is formula, its figures are not),
+    // never for names.
+    for s in &report.spans {
         let Some(id) = corpus.find(&s.source) else { continue };
         let source = &corpus.doc(id).doc;
         let (Some(text), Some(source_text)) =
@@ -58,9 +60,10 @@ pub fn annotate(report: &mut DraftReport, draft: &Document, corpus: &Corpus, opt
             continue;
         };
         if s.source == report.summary.top_source {
-            pairs.push(Pair { para: s.para, text, source_text });
+            let copied = report.paragraphs.get(s.para.wrapping_sub(1)).is_some_and(|p| is_copied(p.verdict));
+            pairs.push(Pair { para: s.para, copied, text, source_text });
         }
-        if own.is_known() {
+        if own.is_known() && s.kind == SpanKind::Copy {
             let (theirs, named) = localities.entry(s.source.as_str()).or_insert_with(|| {
                 let theirs = Locality::infer(source, |_| true);
                 let named = named_in(source, &theirs);
@@ -105,6 +108,10 @@ pub fn annotate(report: &mut DraftReport, draft: &Document, corpus: &Corpus, opt
     report.summary.flags.sort();
     report.summary.flags.dedup();
     report.findings = Findings { foreign, recycled: found };
+}
+
+fn is_copied(v: Verdict) -> bool {
+    matches!(v, Verdict::Copy | Verdict::Partial)
 }
 
 /// The text of document char range `start..end`, found from the paragraph holding `start`.

@@ -16,9 +16,10 @@ pub struct Recycled {
     pub source_year: Option<u16>,
     /// The draft's year, likewise.
     pub draft_year: Option<u16>,
-    /// Figures (digit strings: 2024, 5.2, 1256) of the copied text that the draft changed.
+    /// Figures (digit strings: 2024, 5.2, 1256) of the text matched with the source, 套话 included,
+    /// that the draft changed.
     pub numbers_changed: usize,
-    /// Draft paragraphs (1-based) whose copied text had a figure changed.
+    /// Draft paragraphs (1-based), `copy` or `partial`, whose copied text had a figure changed.
     pub paragraphs: Vec<usize>,
     /// The years (2024 in 「2024年」) of the copied text that the draft replaced, and those it put in.
     pub years_replaced: (Option<u16>, Option<u16>),
@@ -44,9 +45,11 @@ impl Recycled {
     }
 }
 
-/// One copied span with the source's text: its paragraph and both texts.
+/// One span matched with the source, copy or 套话: its paragraph and both texts.
 pub struct Pair<'a> {
     pub para: usize,
+    /// Whether the paragraph is `copy` or `partial`: only those are flagged.
+    pub copied: bool,
     pub text: &'a str,
     pub source_text: &'a str,
 }
@@ -71,8 +74,8 @@ pub fn recycled(
     let (mut old, mut new): (Option<u16>, Option<u16>) = (None, None);
     for p in pairs {
         let n = changed_figures(&figures(p.source_text), &figures(p.text));
-        if n > 0 {
-            changed += n;
+        changed += n;
+        if n > 0 && p.copied {
             paragraphs.push(p.para);
         }
         let (before, after) = (years(p.source_text), years(p.text));

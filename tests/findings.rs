@@ -1,0 +1,193 @@
+//! The findings that follow classification, on real text: another locality's names left in a copy
+//! (tests/fixtures/findings) and a government work report recycled as next year's (corpus/).
+
+mod common;
+
+use chachong::check::Checker;
+use chachong::classify::Verdict;
+use chachong::findings::Options;
+use chachong::marks::Flag;
+use chachong::params::Settings;
+use chachong::report::DraftReport;
+use common::{analyzer, chars, load, root};
+use std::path::Path;
+
+fn fixtures() -> std::path::PathBuf {
+    root().join("tests/fixtures/findings")
+}
+
+fn check_with(corpus: &chachong::check::Corpus, draft: &Path, units: &[&str]) -> DraftReport {
+    let checker = Checker { analyzer: analyzer(), corpus, settings: Settings::default() };
+    let opts = Options { units: units.iter().map(|u| u.to_string()).collect() };
+    checker.check_file_with(draft, "draft.txt", &opts).expect("draft reads")
+}
+
+const ZIBO: &str = "淄博市太河水库饮用水源地保护管理条例(2021-05-31).txt";
+
+/// (paragraph, draft start, draft end, name, source start, source end) of each foreign name.
+fn foreign(r: &DraftReport) -> Vec<(usize, usize, usize, String, usize, usize)> {
+    r.findings
+        .foreign
+        .iter()
+        .map(|f| {
+            assert_eq!(f.source, ZIBO);
+            (f.para, f.start, f.end, f.name.clone(), f.source_start, f.source_end)
+        })
+        .collect()
+}
+
+#[test]
+fn a_neighbours_township_names_left_in_are_flagged_where_they_are() {
+    let corpus = load(&fixtures().join("corpus"));
+    let draft = fixtures().join("drafts/names_left_in.txt");
+    let text = std::fs::read_to_string(&draft).expect("draft");
+    let source = std::fs::read_to_string(fixtures().join("corpus").join(ZIBO)).expect("source");
+    let expected = [
+        (3, 99, 102, "博山区", 1474, 1477),
+        (3, 102, 105, "石马镇", 1477, 1480),
+        (3, 106, 109, "博山镇", 1481, 1484),
+        (3, 110, 113, "池上镇", 1485, 1488),
+        (3, 118, 121, "博山区", 1493, 1496),
+        (3, 121, 124, "源泉镇", 1496, 1499),
+        (3, 125, 128, "淄川区", 1500, 1503),
+        (3, 128, 131, "太河镇", 1503, 1506),
+        (3, 132, 135, "西河镇", 1507, 1510),
+        (4, 210, 213, "博山区", 927, 930),
+        (4, 214, 217, "淄川区", 931, 934),
+    ]
+    .map(|(p, s, e, n, ss, se)| (p, s, e, n.to_string(), ss, se));
+    // The draft's locality from --unit, and from its own title (安化县…方案) when not given.
+    for units in [&["安化县"][..], &[]] {
+        let r = check_with(&corpus, &draft, units);
+        assert_eq!(foreign(&r), expected, "--unit {units:?}");
+        for (_, s, e, name, ss, se) in &expected {
+            assert_eq!(&chars(&text, *s, *e), name);
+            assert_eq!(&chars(&source, *ss, *se), name);
+        }
+        let verdicts: Vec<Verdict> = r.paragraphs.iter().map(|p| p.verdict).collect();
+        assert_eq!(verdicts, [Verdict::Original, Verdict::Original, Verdict::Copy, Verdict::Copy]);
+        let flags: Vec<String> = r.paragraphs[3].flags.iter().map(|f| f.to_string()).collect();
+        assert_eq!(flags, ["foreign_name:博山区", "foreign_name:淄川区"]);
+        assert!(r.paragraphs[..2].iter().all(|p| p.flags.is_empty()));
+        assert!(r.summary.flags.contains(&Flag::ForeignName("石马镇".into())));
+        let summary = chachong::report::summary(&r);
+        assert!(
+            summary.contains("another locality's names left in (foreign_name, 11): ¶3 博山区、石马镇、博山镇、池上镇、源泉镇、淄川区、太河镇、西河镇 · ¶4 博山区、淄川区"),
+            "{summary}"
+        );
+    }
+    // A draft of 淄博市 itself, or of 博山区, copying its own city's regulation leaves nothing foreign.
+    for own in ["淄博市", "山东省淄博市博山区"] {
+        assert_eq!(foreign(&check_with(&corpus, &draft, &[own])), [], "--unit {own}");
+    }
+}
+
+#[test]
+fn the_same_copy_with_the_names_changed_is_a_copy_without_the_flag() {
+    let corpus = load(&fixtures().join("corpus"));
+    let draft = fixtures().join("drafts/names_changed.txt");
+    for units in [&["安化县"][..], &[]] {
+        let r = check_with(&corpus, &draft, units);
+        let verdicts: Vec<(Verdict, &str)> =
+            r.paragraphs.iter().map(|p| (p.verdict, p.source.as_str())).collect();
+        assert_eq!(
+            verdicts,
+            [(Verdict::Original, ""), (Verdict::Original, ""), (Verdict::Copy, ZIBO), (Verdict::Copy, ZIBO)]
+        );
+        assert_eq!(foreign(&r), []);
+        assert!(r.paragraphs.iter().all(|p| p.flags.is_empty()), "{:?}", r.paragraphs);
+    }
+}
+
+#[test]
+fn the_csvs_carry_the_names_and_their_count() {
+    let corpus = load(&fixtures().join("corpus"));
+    let r = check_with(&corpus, &fixtures().join("drafts/names_left_in.txt"), &[]);
+    let out = tempfile::tempdir().expect("temp dir");
+    chachong::report::write_reports(out.path(), &[r], &[], false).expect("written");
+    let spans = std::fs::read_to_string(out.path().join("spans.csv")).expect("spans");
+    assert!(spans.starts_with("draft,para,start,end,source,source_start,source_end,kind,detail\n"));
+    assert!(
+        spans.contains(&format!("draft.txt,3,102,105,{ZIBO},1477,1480,foreign_name,石马镇\n")),
+        "{spans}"
+    );
+    let docs = std::fs::read_to_string(out.path().join("documents.csv")).expect("documents");
+    let mut lines = docs.lines();
+    let header = lines.next().expect("header");
+    assert!(header.ends_with(",status,foreign_names,recycled_from,recycled_years,numbers_changed"));
+    assert!(lines.next().expect("row").ends_with(",ok,11,,,"), "{docs}");
+    // chachong review reads the report back, the names' rows left out of the runs it marks.
+    let tables = chachong::review::tables::read_tables(out.path()).expect("read back");
+    assert!(tables.spans.iter().all(|s| s.span.kind == chachong::classify::SpanKind::Copy));
+}
+
+/// The 2024 report's 「二、2024年经济社会发展总体要求和政策取向」 section, made next year's by changing
+/// its heading's year and four figures.
+fn recycled_2024(dir: &Path) -> std::path::PathBuf {
+    let report =
+        std::fs::read_to_string(root().join("corpus/govreports/national/2024_国务院_政府工作报告.txt"))
+            .expect("2024");
+    let start = report.find("二、2024年经济社会发展总体要求").expect("section");
+    let end = report.find("三、2024年政府工作任务").expect("next section");
+    let mut body = report[start..end].to_string();
+    for (from, to) in [
+        ("二、2024年", "二、2025年"),
+        ("成立75周年", "成立76周年"),
+        ("1200万人以上", "1300万人以上"),
+        ("赤字率拟按3%安排，赤字规模4.06万亿元", "赤字率拟按3.2%安排，赤字规模4.26万亿元"),
+    ] {
+        assert!(body.contains(from), "{from}");
+        body = body.replacen(from, to, 1);
+    }
+    let path = dir.join("2025年政府工作报告（征求意见稿）.txt");
+    std::fs::write(&path, format!("2025年政府工作报告\n\n{body}")).expect("draft");
+    path
+}
+
+#[test]
+fn last_years_report_with_its_figures_changed_is_recycled() {
+    let corpus = load(&root().join("corpus"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let r = check_with(&corpus, &recycled_2024(dir.path()), &[]);
+    let x = r.findings.recycled.as_ref().expect("recycled");
+    assert_eq!(x.source, "govreports/national/2024_国务院_政府工作报告.txt");
+    assert_eq!((x.source_year, x.draft_year, x.years().as_str()), (Some(2024), Some(2025), "2024→2025"));
+    // 76, 1300, 3.2 and 4.26; the heading's 2025 is 套话 matched with another year's report.
+    assert_eq!(x.numbers_changed, 4);
+    for p in &r.paragraphs {
+        let flagged = p.flags.contains(&Flag::Recycled("2024".into()));
+        assert_eq!(flagged, x.paragraphs.contains(&p.para), "¶{}", p.para);
+        if flagged {
+            assert!(matches!(p.verdict, Verdict::Copy | Verdict::Partial), "¶{} {}", p.para, p.verdict);
+        }
+    }
+    // ¶3 (成立76周年) and ¶8 (the deficit); ¶5's 1300 counts, but the targets paragraph is 套话.
+    assert_eq!(x.paragraphs, [3, 8]);
+    let summary = chachong::report::summary(&r);
+    assert!(summary.contains("旧稿翻新 recycled from govreports/national/2024_国务院_政府工作报告.txt (2024→2025): 4 figures changed"), "{summary}");
+    // The report itself, unchanged, is a copy and no 旧稿翻新: nothing was brought forward.
+    let same = dir.path().join("copy.txt");
+    let report =
+        std::fs::read_to_string(root().join("corpus/govreports/national/2024_国务院_政府工作报告.txt"))
+            .expect("2024");
+    std::fs::write(&same, &report).expect("copy");
+    assert_eq!(check_with(&corpus, &same, &[]).findings.recycled, None);
+}
+
+#[test]
+fn no_finding_on_a_paragraph_that_is_not_copied() {
+    // The sample draft holds copies, 套话, template residue and original paragraphs.
+    let corpus = load(&root().join("corpus"));
+    for draft in ["examples/draft.txt", "tests/fixtures/findings/drafts/names_left_in.txt"] {
+        let r = check_with(&corpus, &root().join(draft), &["安化县"]);
+        for p in r.paragraphs.iter().filter(|p| !matches!(p.verdict, Verdict::Copy | Verdict::Partial)) {
+            assert!(
+                !p.flags.iter().any(chachong::report::is_finding),
+                "{draft} ¶{} {} has {:?}",
+                p.para,
+                p.verdict,
+                p.flags
+            );
+        }
+    }
+}
