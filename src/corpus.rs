@@ -170,6 +170,23 @@ impl Corpus {
         Ok((Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes }, errors))
     }
 
+    /// An in-memory corpus of documents already read, named as given (names must differ): a batch
+    /// of drafts compared with each other ([`crate::findings::batch`]).
+    pub fn from_documents(root: &Path, analyzer: &Analyzer, mut docs: Vec<CorpusDoc>) -> Corpus {
+        docs.sort_by(|a, b| a.name.cmp(&b.name));
+        let segment = docs
+            .par_iter()
+            .map(|d| SegmentDoc {
+                name: d.name.clone(),
+                meta: Default::default(),
+                prints: fingerprint_document(analyzer, d),
+                stored: None,
+            })
+            .collect();
+        let index = Index::build(segment);
+        Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes: Vec::new() }
+    }
+
     /// Brings the stored index in `dir` up to date with the corpus below `root` (see
     /// [`store::update`]) and opens it.
     pub fn open_indexed<'a>(

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 /// A finding in a paragraph, written in the `flags` column as `watermark:<site>`,
 /// `placeholder:<text>`, `truncated` or `chrome:<text>`; and, from the findings that follow
-/// classification ([`crate::findings`]), `foreign_name:<place>` and `recycled:<year>`.
+/// classification ([`crate::findings`]), `foreign_name:<place>`, `recycled:<year>` and `batch:<draft>¶<n>`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Flag {
     /// A template site's name or domain left in the text.
@@ -28,6 +28,9 @@ pub enum Flag {
     /// The paragraph is an earlier document's, its figures changed: the year (or name) of that
     /// document ([`crate::findings::recycled`]).
     Recycled(String),
+    /// The paragraph's text is another draft's of the same batch: that draft and paragraph
+    /// ([`crate::findings::batch`]).
+    Batch(String),
 }
 
 impl fmt::Display for Flag {
@@ -39,6 +42,7 @@ impl fmt::Display for Flag {
             Flag::Placeholder(text) => write!(f, "placeholder:{text}"),
             Flag::ForeignName(name) => write!(f, "foreign_name:{name}"),
             Flag::Recycled(from) => write!(f, "recycled:{from}"),
+            Flag::Batch(partner) => write!(f, "batch:{partner}"),
         }
     }
 }

@@ -281,6 +281,11 @@ pub const RECYCLED_MIN_SHARE: f64 = 0.5;
 /// a typo mended; two or more (the year, the targets) are a text brought up to date.
 pub const RECYCLED_MIN_CHANGED: usize = 2;
 
+/// Two paragraphs of one batch's drafts are the same record text (`findings::batch`) when exact
+/// matches cover at least this share of each: 谈心谈话 records that differ only in the name, the
+/// date and a word or two.
+pub const BATCH_MIN_SHARE: f64 = 0.8;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,8 +100,14 @@ const SPAN_COLUMNS: [&str; 8] =
     ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
 /// Columns after the contract's, at the end of their tables (docs/report-format.md).
 const SPAN_FINDING_COLUMNS: [&str; 1] = ["detail"];
-const DOCUMENT_FINDING_COLUMNS: [&str; 4] =
-    ["foreign_names", "recycled_from", "recycled_years", "numbers_changed"];
+const DOCUMENT_FINDING_COLUMNS: [&str; 6] = [
+    "foreign_names",
+    "recycled_from",
+    "recycled_years",
+    "numbers_changed",
+    "batch_paragraphs",
+    "batch_partner",
+];
 /// `spans.csv`'s `kind` of a foreign name's row.
 pub const FOREIGN_NAME_KIND: &str = "foreign_name";
 const DOCUMENT_COLUMNS: [&str; 9] = [
@@ -253,6 +259,8 @@ pub fn write_reports(
                     recycled.map(|x| x.source.clone()).unwrap_or_default(),
                     recycled.map(|x| x.years()).unwrap_or_default(),
                     recycled.map(|x| x.numbers_changed.to_string()).unwrap_or_default(),
+                    r.findings.twins.len().to_string(),
+                    batch_partner(r),
                 ],
             )?;
         }
@@ -271,6 +279,8 @@ pub fn write_reports(
                     blank(),
                     blank(),
                     status,
+                    blank(),
+                    blank(),
                     blank(),
                     blank(),
                     blank(),
@@ -336,7 +346,19 @@ pub fn summary(r: &DraftReport) -> String {
 
 /// Whether a flag is one of [`crate::findings`]' rather than a template-site mark.
 pub fn is_finding(f: &Flag) -> bool {
-    matches!(f, Flag::ForeignName(_) | Flag::Recycled(_))
+    matches!(f, Flag::ForeignName(_) | Flag::Recycled(_) | Flag::Batch(_))
+}
+
+/// The draft of the batch that shares most paragraphs with `r`, empty when none does.
+fn batch_partner(r: &DraftReport) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for t in &r.findings.twins {
+        match counts.iter_mut().find(|(p, _)| *p == t.partner) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&t.partner, 1)),
+        }
+    }
+    counts.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|c| c.0.to_string()).unwrap_or_default()
 }
 
 /// The summary's lines on the findings: foreign names by paragraph, and a recycled document.
@@ -361,6 +383,15 @@ fn findings_summary(r: &DraftReport) -> String {
             r.findings.foreign.len(),
             listed.join(" · ")
         ));
+    }
+    if !r.findings.twins.is_empty() {
+        let listed: Vec<String> = r
+            .findings
+            .twins
+            .iter()
+            .map(|t| format!("¶{} = {} ¶{}", t.para, t.partner, t.partner_para))
+            .collect();
+        out.push_str(&format!("  same text as other drafts of this batch: {}\n", listed.join(" · ")));
     }
     if let Some(x) = &r.findings.recycled {
         let years = x.years();

@@ -114,8 +114,10 @@ fn the_csvs_carry_the_names_and_their_count() {
     let docs = std::fs::read_to_string(out.path().join("documents.csv")).expect("documents");
     let mut lines = docs.lines();
     let header = lines.next().expect("header");
-    assert!(header.ends_with(",status,foreign_names,recycled_from,recycled_years,numbers_changed"));
-    assert!(lines.next().expect("row").ends_with(",ok,11,,,"), "{docs}");
+    assert!(header.ends_with(
+        ",status,foreign_names,recycled_from,recycled_years,numbers_changed,batch_paragraphs,batch_partner"
+    ));
+    assert!(lines.next().expect("row").ends_with(",ok,11,,,,0,"), "{docs}");
     // chachong review reads the report back, the names' rows left out of the runs it marks.
     let tables = chachong::review::tables::read_tables(out.path()).expect("read back");
     assert!(tables.spans.iter().all(|s| s.span.kind == chachong::classify::SpanKind::Copy));
@@ -190,4 +192,86 @@ fn no_finding_on_a_paragraph_that_is_not_copied() {
             );
         }
     }
+}
+
+/// Three 谈心谈话 records, each with its own person and date and the same two paragraphs (from a
+/// real 党建 report, seeds/003), one word changed in the third.
+fn three_records(dir: &Path) -> Vec<std::path::PathBuf> {
+    let seed = std::fs::read_to_string(root().join("corpus/seeds/003_68c3191184ca8c9f.txt")).expect("seed");
+    let lines: Vec<&str> = seed.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let body = [lines[2], lines[3]];
+    let people = [("张伟", "2024年3月5日"), ("李娜", "2024年3月6日"), ("王芳", "2024年3月8日")];
+    people
+        .iter()
+        .enumerate()
+        .map(|(k, (who, when))| {
+            let mut second = body[1].to_string();
+            if k == 2 {
+                second = second.replacen("完善学习机制", "健全学习机制", 1);
+            }
+            let text = format!("谈心谈话记录\n谈话对象：{who}\n谈话时间：{when}\n{}\n{second}\n", body[0]);
+            let path = dir.join(format!("记录{}.txt", k + 1));
+            std::fs::write(&path, text).expect("record");
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn three_near_identical_records_are_reported_within_the_batch() {
+    let corpus_dir = common::corpus_without(&["seeds/003_68c3191184ca8c9f.txt"]);
+    let corpus = load(corpus_dir.path());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = three_records(dir.path());
+    let drafts: Vec<(std::path::PathBuf, String)> =
+        files.iter().map(|p| (p.clone(), p.file_name().unwrap().to_string_lossy().into_owned())).collect();
+    let checker = Checker { analyzer: analyzer(), corpus: &corpus, settings: Settings::default() };
+    let mut reports: Vec<DraftReport> =
+        drafts.iter().map(|(p, n)| checker.check_file(p, n).expect("record reads")).collect();
+    // Against the corpus the records are nobody's copy.
+    assert!(reports.iter().all(|r| r.paragraphs.iter().all(|p| p.verdict != Verdict::Copy)));
+    let twins = chachong::findings::batch::twins_of_files(analyzer(), &Settings::default(), &drafts);
+    chachong::findings::batch::annotate(&mut reports, twins);
+    for r in &reports {
+        let found: Vec<(usize, &str, usize)> =
+            r.findings.twins.iter().map(|t| (t.para, t.partner.as_str(), t.partner_para)).collect();
+        // Each record's paragraphs 4 and 5 are the others'; its header lines are too short to count.
+        assert_eq!(found.len(), 2, "{}: {found:?}", r.draft);
+        assert_eq!(found.iter().map(|f| (f.0, f.2)).collect::<Vec<_>>(), [(4, 4), (5, 5)], "{}", r.draft);
+        assert!(found.iter().all(|f| f.1 != r.draft));
+        assert!(r.findings.twins.iter().all(|t| t.share >= 0.8 && t.share <= 1.0));
+        assert!(r.paragraphs[..3].iter().all(|p| p.flags.is_empty()), "{}", r.draft);
+        let flag = format!("batch:{}¶4", found[0].1);
+        assert!(r.paragraphs[3].flags.iter().any(|f| f.to_string() == flag), "{:?}", r.paragraphs[3].flags);
+    }
+    // The first two records are one text: each is the other's partner, matched whole.
+    let first = &reports[0].findings.twins;
+    assert_eq!((first[0].partner.as_str(), first[0].share), ("记录2.txt", 1.0));
+
+    // `chachong check FOLDER` does it by itself, and says so; `--no-batch` leaves it out.
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_chachong"))
+            .arg("check")
+            .arg("--no-index")
+            .arg("--corpus")
+            .arg(corpus_dir.path())
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .arg(dir.path())
+            .output()
+            .expect("chachong runs");
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        let docs = std::fs::read_to_string(out.join("documents.csv")).expect("documents");
+        (String::from_utf8_lossy(&status.stdout).into_owned(), docs)
+    };
+    let (stdout, docs) = run(&[]);
+    assert!(stdout.contains("same text as other drafts of this batch: ¶4 = "), "{stdout}");
+    let rows: Vec<&str> = docs.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r.contains(",ok,0,,,,2,")), "{docs}");
+    let (stdout, docs) = run(&["--no-batch"]);
+    assert!(!stdout.contains("same text"), "{stdout}");
+    assert!(docs.lines().skip(1).all(|r| r.ends_with(",ok,0,,,,0,")), "{docs}");
 }

@@ -46,6 +46,10 @@ pub struct Args {
     /// left in copied text are flagged `foreign_name`. Without it, the drafts' own text tells.
     #[arg(long, value_name = "NAME")]
     unit: Vec<String>,
+    /// Do not compare the drafts of a batch with each other (by default, paragraphs with the same
+    /// text as another draft's are flagged `batch:`).
+    #[arg(long)]
+    no_batch: bool,
     /// Draft files to check, or folders: every document below them is checked.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
@@ -133,6 +137,12 @@ pub fn run(args: Args) -> Outcome {
                 unchecked.push(Unchecked { draft: name.clone(), reason: e.reason });
             }
         }
+    }
+    if !args.no_batch && reports.len() > 1 {
+        let checked: Vec<(PathBuf, String)> =
+            drafts.iter().filter(|(_, n)| reports.iter().any(|r| &r.draft == n)).cloned().collect();
+        let twins = chachong::findings::batch::twins_of_files(checker.analyzer, &checker.settings, &checked);
+        chachong::findings::batch::annotate(&mut reports, twins);
     }
     if reports.is_empty() {
         eprintln!(

@@ -1,8 +1,10 @@
 //! What a copied 公文 gives away beyond its matched chars, found after classification from a
-//! draft's report and the texts: another locality's names left in ([`names`]) and an earlier
-//! document recycled with its figures changed ([`recycled`]). Neither changes a verdict or a
+//! draft's report and the texts: another locality's names left in ([`names`]), an earlier
+//! document recycled with its figures changed ([`recycled`]), and the same text in several drafts
+//! of one batch ([`batch`]). Neither changes a verdict or a
 //! ratio; each adds flags to paragraphs and columns to the document's row.
 
+pub mod batch;
 pub mod divisions;
 pub mod names;
 pub mod recycled;
@@ -24,12 +26,14 @@ pub struct Options {
 }
 
 /// The findings on one draft.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Findings {
     /// Place names of a source's locality left in the draft's copied text, in draft order.
     pub foreign: Vec<ForeignName>,
     /// The earlier document the draft is, with its figures changed.
     pub recycled: Option<Recycled>,
+    /// Paragraphs with the same text as another draft's of the batch ([`batch`]).
+    pub twins: Vec<batch::Twin>,
 }
 
 /// Adds the findings to `report`, the check of `draft` against `corpus`: into
@@ -107,7 +111,8 @@ pub fn annotate(report: &mut DraftReport, draft: &Document, corpus: &Corpus, opt
     }
     report.summary.flags.sort();
     report.summary.flags.dedup();
-    report.findings = Findings { foreign, recycled: found };
+    report.findings.foreign = foreign;
+    report.findings.recycled = found;
 }
 
 fn is_copied(v: Verdict) -> bool {
