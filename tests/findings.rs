@@ -142,7 +142,11 @@ fn recycled_2024(dir: &Path) -> std::path::PathBuf {
         body = body.replacen(from, to, 1);
     }
     let path = dir.join("2025年政府工作报告（征求意见稿）.txt");
-    std::fs::write(&path, format!("2025年政府工作报告\n\n{body}")).expect("draft");
+    let text = format!("2025年政府工作报告\n\n{body}");
+    // The README's example is this draft.
+    let shipped = fixtures().join("drafts/2025年政府工作报告（征求意见稿）.txt");
+    assert_eq!(std::fs::read_to_string(shipped).expect("shipped draft"), text);
+    std::fs::write(&path, text).expect("draft");
     path
 }
 
@@ -210,7 +214,11 @@ fn three_records(dir: &Path) -> Vec<std::path::PathBuf> {
                 second = second.replacen("完善学习机制", "健全学习机制", 1);
             }
             let text = format!("谈心谈话记录\n谈话对象：{who}\n谈话时间：{when}\n{}\n{second}\n", body[0]);
-            let path = dir.join(format!("记录{}.txt", k + 1));
+            let name = format!("记录{}.txt", k + 1);
+            // The README's example is these records.
+            let shipped = fixtures().join("records").join(&name);
+            assert_eq!(std::fs::read_to_string(shipped).expect("shipped record"), text);
+            let path = dir.join(name);
             std::fs::write(&path, text).expect("record");
             path
         })

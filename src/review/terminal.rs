@@ -121,14 +121,20 @@ fn draft(out: &mut String, d: &DraftView, sel: &Selection, style: Style) {
             out.push_str(&format!("    … and {} more\n", d.sources.len() - REVIEW_TERMINAL_SOURCES));
         }
     }
-    let flagged: Vec<String> = d
-        .paragraphs
-        .iter()
-        .filter(|p| !p.row.flags.is_empty())
-        .map(|p| format!("¶{} {}", p.row.para, clean(&p.row.flags.join(";"))))
-        .collect();
-    if !flagged.is_empty() {
-        out.push_str(&format!("  template-site flags: {}\n", flagged.join(" · ")));
+    // The findings that follow classification (foreign_name:, recycled:, batch:) apart from marks.
+    for (label, findings) in [("template-site flags", false), ("findings", true)] {
+        let flagged: Vec<String> = d
+            .paragraphs
+            .iter()
+            .filter_map(|p| {
+                let of_kind: Vec<&str> =
+                    p.row.flags.iter().map(String::as_str).filter(|f| is_finding(f) == findings).collect();
+                (!of_kind.is_empty()).then(|| format!("¶{} {}", p.row.para, clean(&of_kind.join(";"))))
+            })
+            .collect();
+        if !flagged.is_empty() {
+            out.push_str(&format!("  {label}: {}\n", flagged.join(" · ")));
+        }
     }
 
     let mut shown: Vec<&super::ParaView> = d.paragraphs.iter().filter(|p| sel.wants(p)).collect();
@@ -249,6 +255,11 @@ fn clean(s: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// Whether a flag of the `flags` column is a finding of [`crate::findings`] rather than a mark.
+fn is_finding(flag: &str) -> bool {
+    ["foreign_name:", "recycled:", "batch:"].iter().any(|k| flag.starts_with(k))
 }
 
 #[cfg(test)]
