@@ -286,6 +286,11 @@ pub const RECYCLED_MIN_CHANGED: usize = 2;
 /// date and a word or two.
 pub const BATCH_MIN_SHARE: f64 = 0.8;
 
+/// … and both are at least this many times `min_run` significant chars long (4 × 13 = 52, two
+/// sentences): shorter lines shared by two drafts are headings, datelines (「——2026年1月26日在…省
+/// 第十四届人民代表大会第四次会议上」, the figures wildcards) and salutations, not a record's text.
+pub const BATCH_MIN_RUNS: usize = 4;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,11 +9,12 @@
 
 use crate::analyze::Analyzer;
 use crate::check::Checker;
+use crate::classify::Verdict;
 use crate::corpus::{Corpus, CorpusDoc};
 use crate::index::ParaRef;
 use crate::ingest::Document;
 use crate::marks::Flag;
-use crate::params::{Settings, BATCH_MIN_SHARE, DEFAULT_MIN_RUN};
+use crate::params::{Settings, BATCH_MIN_RUNS, BATCH_MIN_SHARE, DEFAULT_MIN_RUN};
 use crate::report::DraftReport;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -44,7 +45,7 @@ pub fn twins(
     let docs: Vec<CorpusDoc> = drafts.into_iter().map(|(name, doc)| CorpusDoc { name, doc }).collect();
     let batch = Corpus::from_documents(Path::new(""), analyzer, docs);
     let checker = Checker { analyzer, corpus: &batch, settings: *settings };
-    let min_len = 2 * settings.min_run.max(DEFAULT_MIN_RUN);
+    let min_len = BATCH_MIN_RUNS * settings.min_run.max(DEFAULT_MIN_RUN);
     (0..batch.len() as u32)
         .into_par_iter()
         .map(|id| {
@@ -127,10 +128,14 @@ fn mark(bits: &mut [bool], i: usize) {
 }
 
 /// Adds each draft's twins to its report: the paragraph flag `batch:<draft>¶<n>`, and
-/// [`super::Findings::twins`].
+/// [`super::Findings::twins`]. A paragraph the check found 套话 is no twin: two reports of a batch
+/// share their opening formula as every report of the genre does.
 pub fn annotate(reports: &mut [DraftReport], mut twins: HashMap<String, Vec<Twin>>) {
     for r in reports {
-        let Some(found) = twins.remove(&r.draft) else { continue };
+        let Some(mut found) = twins.remove(&r.draft) else { continue };
+        found.retain(|t| {
+            r.paragraphs.get(t.para.wrapping_sub(1)).is_some_and(|p| p.verdict != Verdict::Boilerplate)
+        });
         for t in &found {
             let flag = Flag::Batch(format!("{}¶{}", t.partner, t.partner_para));
             if let Some(row) = r.paragraphs.get_mut(t.para.wrapping_sub(1)) {
