@@ -67,7 +67,8 @@ impl Selection {
     }
 
     fn wants(&self, p: &super::ParaView) -> bool {
-        (self.verdicts.contains(&p.row.verdict) || (self.flagged && !p.row.flags.is_empty()))
+        (self.verdicts.contains(&p.row.verdict)
+            || (self.flagged && p.row.flags.iter().any(|f| !is_finding(f))))
             && p.row.score >= self.min_score
     }
 }
