@@ -6,7 +6,7 @@
 //! `divisions.LICENSE`). A division's code says where it lies: 430923 (安化县) is in 4309 (益阳市),
 //! in 43 (湖南省); a township's code is its county's and its place in that county's list.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::sync::OnceLock;
 
 /// The shipped table (see the module's documentation).
@@ -216,8 +216,10 @@ impl Gazetteer {
                 by_name.push(vec![i]);
             }
         }
+        // 38,000 names: a contiguous NFA, built once; a DFA of them would be several times larger.
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .expect("division names are plain strings");
         Gazetteer { divisions, matcher, by_name }
