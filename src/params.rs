@@ -152,6 +152,10 @@ pub const VERSION_BUCKET_HASHES: usize = 4;
 /// … and skips a bucket of more documents than this: a hash that many documents hold is a phrase
 /// of the genre (「第一条　为了」), and the versions among them share other hashes as well.
 pub const VERSION_BUCKET_MAX: usize = 256;
+/// … and compares each document of a bucket with one of each of the first this many families met
+/// there: ten copies of a text fall in one family at the first comparison, and a bucket of many
+/// independent documents costs at most this many comparisons per document.
+pub const VERSION_BUCKET_FAMILIES: usize = 16;
 
 /// A run is boilerplate when at least this share of its chars is covered by 套话 shingles.
 pub const BOILERPLATE_RUN_SHARE: f64 = 0.5;

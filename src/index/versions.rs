@@ -3,7 +3,9 @@
 //! estimated from bottom-k MinHash sketches of their distinct shingles ([`super::DocPrints::sketch`]),
 //! which the index stores per document.
 
-use crate::params::{VERSION_BUCKET_HASHES, VERSION_BUCKET_MAX, VERSION_MIN_JACCARD};
+use crate::params::{
+    VERSION_BUCKET_FAMILIES, VERSION_BUCKET_HASHES, VERSION_BUCKET_MAX, VERSION_MIN_JACCARD,
+};
 use std::collections::HashMap;
 
 /// The Jaccard share of two documents' shingle sets, estimated from their bottom-k sketches: the
@@ -73,12 +75,20 @@ pub fn count_families<'a>(sketches: impl Iterator<Item = &'a [u64]>) -> usize {
         if members.len() < 2 || members.len() > VERSION_BUCKET_MAX {
             continue;
         }
-        for (i, &a) in members.iter().enumerate() {
-            for &b in &members[i + 1..] {
+        // Each member against one document of each family met in the bucket so far, up to
+        // [`VERSION_BUCKET_FAMILIES`]: a bucket of many independent documents stays linear.
+        let mut seen: Vec<usize> = Vec::new();
+        for &b in members {
+            let joined = seen.iter().any(|&a| {
                 let (ra, rb) = (root(&mut family, a), root(&mut family, b));
-                if ra != rb && resemblance(sketches[a], sketches[b]) >= VERSION_MIN_JACCARD {
+                let same = ra == rb || resemblance(sketches[a], sketches[b]) >= VERSION_MIN_JACCARD;
+                if same {
                     family[ra.max(rb)] = ra.min(rb);
                 }
+                same
+            });
+            if !joined && seen.len() < VERSION_BUCKET_FAMILIES {
+                seen.push(b);
             }
         }
     }
