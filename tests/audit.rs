@@ -387,3 +387,65 @@ fn a_cluster_whose_every_phrase_recurs_elsewhere_is_boilerplate() {
         .collect();
     assert_eq!(verdicts, vec!["copy", "copy"], "the check still calls each paragraph a copy");
 }
+
+/// `chachong` run from folder `cwd`.
+fn chachong_in(cwd: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chachong"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn review_of_an_audit_finds_its_documents_from_any_folder() {
+    // An office's folder: the units' documents and a reference corpus, named relative to it.
+    let fixture = root().join(FIXTURE);
+    let work = tempfile::tempdir().expect("tmp");
+    for (name, dir) in [
+        ("20220301_研讨发言材料.txt", "units"),
+        ("20230520_新闻报道.txt", "units"),
+        ("20211220_工作总结.txt", "ref"),
+        ("20230115_民主生活会发言提纲.txt", "ref"),
+    ] {
+        std::fs::create_dir_all(work.path().join(dir)).expect("mkdir");
+        std::fs::copy(fixture.join(name), work.path().join(dir).join(name)).expect("copy");
+    }
+    let run =
+        chachong_in(work.path(), &["audit", "--corpus", "units", "--against", "ref", "--out", "reports"]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let manifest = std::fs::read_to_string(work.path().join("reports/chachong-run.txt")).expect("manifest");
+    let units = std::path::absolute(work.path().join("units")).expect("abs");
+    assert!(
+        manifest.contains(&format!(
+            "\ndraft\t20230520_新闻报道.txt\t{}\t",
+            units.join("20230520_新闻报道.txt").display()
+        )),
+        "{manifest}"
+    );
+
+    // Reviewed from elsewhere, by a colleague given the report folder.
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let reports = work.path().join("reports");
+    let review =
+        chachong_in(elsewhere.path(), &["review", "--color", "never", reports.to_str().expect("utf-8")]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&review.stdout), String::from_utf8_lossy(&review.stderr));
+    assert_eq!(review.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "every document and source found");
+    let shown: Vec<&str> = stdout.lines().collect();
+    let at = shown
+        .iter()
+        .position(|l| l.starts_with("  ¶9 copy 复制 · score 1.000 · ref/20211220_工作总结.txt ¶4"))
+        .unwrap_or_else(|| panic!("the recycled paragraph of 研讨发言材料 is listed:\n{stdout}"));
+    assert!(
+        shown[at + 1].starts_with("    【一是完善学习机制。探索形成党组理论学习中心组"),
+        "{}",
+        shown[at + 1]
+    );
+    assert_eq!(shown[at + 2], "    ← ref/20211220_工作总结.txt ¶4");
+    assert!(
+        shown[at + 3].starts_with("      【一是完善学习机制。"),
+        "the reference document's text: {}",
+        shown[at + 3]
+    );
+}

@@ -5,6 +5,7 @@ use chachong::audit::{audit, summary, write_audit};
 use chachong::check::Checker;
 use chachong::open::Access;
 use chachong::params::Settings;
+use chachong::review;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,11 +69,12 @@ pub fn run(args: Args) -> Outcome {
         bar.set_length(audited.len() as u64);
         let result = audit(&checker, &audited, &|n| bar.inc(n));
         bar.finish_and_clear();
-        write_audit(&args.out, &result, !args.no_bom).map_err(|source| Error::Write {
-            what: "reports to",
-            path: args.out.clone(),
-            source,
-        })?;
+        // The manifest lets `chachong review` find the audited documents from any folder.
+        let documents: Vec<(PathBuf, String)> =
+            audited.iter().map(|&d| (corpus.doc(d).doc.path.clone(), corpus.doc(d).name.clone())).collect();
+        write_audit(&args.out, &result, !args.no_bom)
+            .and_then(|()| review::run_manifest(&result.reports, &documents, corpus).write(&args.out))
+            .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
         // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
         let _ = writeln!(
             std::io::stdout().lock(),
