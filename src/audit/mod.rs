@@ -11,6 +11,7 @@
 
 pub mod clusters;
 pub mod dates;
+pub mod html;
 pub mod pairs;
 pub mod rarity;
 

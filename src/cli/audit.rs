@@ -1,7 +1,7 @@
 //! `chachong audit`: every document of a corpus against all the others.
 
 use super::{open_corpus, progress_bar, Analysis, Error, Outcome, ReadArgs};
-use chachong::audit::{audit, summary, write_audit};
+use chachong::audit::{audit, html, summary, write_audit};
 use chachong::check::Checker;
 use chachong::open::Access;
 use chachong::params::Settings;
@@ -36,6 +36,10 @@ pub struct Args {
     /// office's own formulas, or the 提法 of an era.
     #[arg(long, value_name = "FILE")]
     taohua: Option<PathBuf>,
+    /// Also write the pairs and clusters as one self-contained HTML page, each pair with the
+    /// passages the two documents share side by side.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -82,6 +86,15 @@ pub fn run(args: Args) -> Outcome {
             summary(&result),
             args.out.display()
         );
+        if let Some(path) = &args.html {
+            let info = html::PageInfo { corpus: &args.corpus, report_dir: &args.out };
+            html::write(path, &result, &info).map_err(|source| Error::Write {
+                what: "HTML page",
+                path: path.clone(),
+                source,
+            })?;
+            let _ = writeln!(std::io::stdout().lock(), "HTML page written to {}", path.display());
+        }
         Ok(if opened.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
     })
 }
