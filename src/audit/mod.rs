@@ -5,9 +5,9 @@
 //! Each document goes through [`Checker::check_observed`] with itself excluded and citing only
 //! documents not dated after it (a source is earlier than its copy, [`dates`]), so its paragraphs
 //! get the verdicts a check against those documents gives, while document frequencies (what is
-//! 套话) count the whole corpus. Retrieval caps long posting
-//! lists and keeps a fixed number of candidates per paragraph, so the work grows with the number
-//! of paragraphs, not with the number of document pairs.
+//! 套话) count the whole corpus. Retrieval caps long posting lists and keeps a fixed number of
+//! candidates per paragraph, so the work grows with the number of paragraphs, not with the number
+//! of document pairs.
 
 pub mod clusters;
 pub mod dates;
