@@ -53,6 +53,18 @@ pub struct Observation<'a> {
     pub candidates: usize,
 }
 
+/// Which corpus documents may be a check's sources: see [`Checker::check_observed`].
+pub type SourceFilter<'a> = dyn Fn(u32) -> bool + Sync + 'a;
+
+/// The corpus documents a check leaves out.
+#[derive(Clone, Copy)]
+struct Sources<'a> {
+    /// The checked document itself, left out of the corpus.
+    exclude: Option<u32>,
+    /// Which other documents may be cited.
+    source_ok: Option<&'a SourceFilter<'a>>,
+}
+
 /// Checks drafts against a corpus.
 pub struct Checker<'a> {
     pub analyzer: &'a Analyzer,
@@ -65,7 +77,7 @@ impl Checker<'_> {
     /// file of the corpus is checked against the others ([`Checker::corpus_doc_of`]).
     pub fn check_file(&self, path: &Path, name: &str) -> Result<DraftReport, IngestError> {
         let doc = read_document_with(path, &self.analyzer.limits)?;
-        Ok(self.check_with(name, &doc, self.corpus_doc_of(path), None))
+        Ok(self.check_with(name, &doc, Sources { exclude: self.corpus_doc_of(path), source_ok: None }, None))
     }
 
     /// The corpus document that is the file at `path` itself, when the draft was checked from
@@ -82,22 +94,25 @@ impl Checker<'_> {
     /// Checks a document already read. Paragraphs are checked in parallel: a long draft is
     /// answered in half the time on two cores.
     pub fn check(&self, name: &str, doc: &Document) -> DraftReport {
-        self.check_with(name, doc, None, None)
+        self.check_with(name, doc, Sources { exclude: None, source_ok: None }, None)
     }
 
     /// Checks a document already read, as if corpus document `exclude` were not in the corpus (an
     /// audit checks each corpus document against the others: the verdicts are those of a check
-    /// against the corpus without it). `observe` sees each paragraph's evidence and runs, in
-    /// paragraph order, which an audit needs beyond the verdict: every source a paragraph shares
-    /// text with, not just the best.
+    /// against the corpus without it), and citing as sources only documents `source_ok` accepts,
+    /// when given (an audit's documents not dated after it; the others still count in document
+    /// frequencies). `observe` sees each paragraph's evidence and runs, in paragraph order, which
+    /// an audit needs beyond the verdict: every source a paragraph shares text with, not just the
+    /// best.
     pub fn check_observed(
         &self,
         name: &str,
         doc: &Document,
         exclude: Option<u32>,
+        source_ok: Option<&SourceFilter<'_>>,
         observe: &mut dyn FnMut(Observation<'_>),
     ) -> DraftReport {
-        self.check_with(name, doc, exclude, Some(observe))
+        self.check_with(name, doc, Sources { exclude, source_ok }, Some(observe))
     }
 
     /// [`Checker::check`] and [`Checker::check_observed`]: paragraphs are checked in parallel,
@@ -106,7 +121,7 @@ impl Checker<'_> {
         &self,
         name: &str,
         doc: &Document,
-        exclude: Option<u32>,
+        scope: Sources<'_>,
         mut observe: Option<&mut dyn FnMut(Observation<'_>)>,
     ) -> DraftReport {
         let keep = observe.is_some();
@@ -114,7 +129,7 @@ impl Checker<'_> {
             .paragraphs
             .par_iter()
             .enumerate()
-            .map_init(String::new, |buf, (n, para)| self.check_paragraph(doc, n, para, exclude, keep, buf))
+            .map_init(String::new, |buf, (n, para)| self.check_paragraph(doc, n, para, scope, keep, buf))
             .collect();
         let mut paragraphs = Vec::with_capacity(checked.len());
         let mut spans = Vec::new();
@@ -173,19 +188,20 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks paragraph `n` of a draft: candidates from the index, alignment, verdict. Corpus
-    /// document `exclude` is left out; `keep` keeps the evidence and runs for an observer.
+    /// Checks paragraph `n` of a draft: candidates from the index, alignment, verdict. `scope`
+    /// says which corpus documents are left out; `keep` keeps the evidence and runs for an observer.
     fn check_paragraph(
         &self,
         doc: &Document,
         n: usize,
         para: &Paragraph,
-        exclude: Option<u32>,
+        scope: Sources<'_>,
         keep: bool,
         buf: &mut String,
     ) -> CheckedParagraph {
         let index = &self.corpus.index;
         let min_run = self.settings.min_run;
+        let exclude = scope.exclude;
         let mut sources: HashMap<u32, Normalized> = HashMap::new();
         let a = self.analyzer.analyze(doc, para, buf);
         let len = a.norm.len();
@@ -199,7 +215,7 @@ impl Checker<'_> {
         let candidates = if len < min_run.min(DEFAULT_MIN_RUN) {
             Vec::new()
         } else {
-            index.candidates_except(&a.shingles, a.print.simhash, exclude)
+            index.candidates_where(&a.shingles, a.print.simhash, exclude, scope.source_ok)
         };
         let aligned = candidates.len();
         let aligner = Aligner::new(&a.norm.chars);

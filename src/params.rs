@@ -268,6 +268,11 @@ pub const SOFFICE_TIMEOUT_SECS: u64 = 120;
 /// `——2024年3月5日在…` line comes within the first few.
 pub const DATE_LINES: usize = 6;
 
+/// Longest dateline, in chars (`audit::dates::is_dateline`): a report's
+/// `——2024年3月5日在第十四届全国人民代表大会第二次会议上` is 30, a rule's adoption line with its
+/// meeting's full name 40-odd; a sentence that opens with a date runs longer, or has a full stop.
+pub const DATELINE_MAX_CHARS: usize = 48;
+
 /// Two paragraphs are near-duplicates, and join one cluster, when the runs aligned between them
 /// cover at least this share of each. Requiring it of both sides keeps a short sentence quoted in
 /// two unrelated long paragraphs from chaining them together; two thirds rather than half keeps
@@ -297,6 +302,15 @@ pub const PAIR_MIN_RUNS: usize = 8;
 /// … unless the shared text is at least this share of either document: a short notice copied
 /// whole is a pair however few chars it has.
 pub const PAIR_MIN_DOC_SHARE: f64 = 0.5;
+
+/// Shared passages kept per document pair, the longest: what `pairs.csv`'s `shared_text` and the
+/// audit's HTML page show of a pair, so an auditor sees what it is without opening both documents.
+/// Three show whether a pair is one passage copied or several; more belong in `spans.csv`.
+pub const PAIR_PASSAGES: usize = 3;
+
+/// Chars of `pairs.csv`'s `shared_text`: the longest passages, joined by ` … `, cut here — a few
+/// sentences, within what a spreadsheet cell shows when widened.
+pub const PAIR_TEXT_CHARS: usize = 200;
 
 #[cfg(test)]
 mod tests {
