@@ -12,7 +12,7 @@ use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::{Normalized, WILDCARD};
 use crate::params::{
-    boilerplate_min_df, support_run, Settings, DEFAULT_MIN_RUN, EXCERPT_CHARS, MATCHED_TEXT_CHARS,
+    boilerplate_min_df, chance_run, support_run, Settings, DEFAULT_MIN_RUN, EXCERPT_CHARS, MATCHED_TEXT_CHARS,
 };
 use crate::report::{DocumentRow, DraftReport, ParagraphRow, SourceShare, SpanRow};
 use rayon::prelude::*;
@@ -54,6 +54,18 @@ pub struct Observation<'a> {
     pub candidates: usize,
 }
 
+/// Which corpus documents may be a check's sources: see [`Checker::check_observed`].
+pub type SourceFilter<'a> = dyn Fn(u32) -> bool + Sync + 'a;
+
+/// The corpus documents a check leaves out.
+#[derive(Clone, Copy)]
+struct Sources<'a> {
+    /// The checked document itself, left out of the corpus.
+    exclude: Option<u32>,
+    /// Which other documents may be cited.
+    source_ok: Option<&'a SourceFilter<'a>>,
+}
+
 /// Checks drafts against a corpus.
 pub struct Checker<'a> {
     pub analyzer: &'a Analyzer,
@@ -77,7 +89,8 @@ impl Checker<'_> {
         opts: &findings::Options,
     ) -> Result<DraftReport, IngestError> {
         let doc = read_document_with(path, &self.analyzer.limits)?;
-        let mut report = self.check_with(name, &doc, self.corpus_doc_of(path), None);
+        let mut report =
+            self.check_with(name, &doc, Sources { exclude: self.corpus_doc_of(path), source_ok: None }, None);
         findings::annotate(&mut report, &doc, self.corpus, opts);
         Ok(report)
     }
@@ -96,22 +109,25 @@ impl Checker<'_> {
     /// Checks a document already read. Paragraphs are checked in parallel: a long draft is
     /// answered in half the time on two cores.
     pub fn check(&self, name: &str, doc: &Document) -> DraftReport {
-        self.check_with(name, doc, None, None)
+        self.check_with(name, doc, Sources { exclude: None, source_ok: None }, None)
     }
 
     /// Checks a document already read, as if corpus document `exclude` were not in the corpus (an
     /// audit checks each corpus document against the others: the verdicts are those of a check
-    /// against the corpus without it). `observe` sees each paragraph's evidence and runs, in
-    /// paragraph order, which an audit needs beyond the verdict: every source a paragraph shares
-    /// text with, not just the best.
+    /// against the corpus without it), and citing as sources only documents `source_ok` accepts,
+    /// when given (an audit's documents not dated after it; the others still count in document
+    /// frequencies). `observe` sees each paragraph's evidence and runs, in paragraph order, which
+    /// an audit needs beyond the verdict: every source a paragraph shares text with, not just the
+    /// best.
     pub fn check_observed(
         &self,
         name: &str,
         doc: &Document,
         exclude: Option<u32>,
+        source_ok: Option<&SourceFilter<'_>>,
         observe: &mut dyn FnMut(Observation<'_>),
     ) -> DraftReport {
-        self.check_with(name, doc, exclude, Some(observe))
+        self.check_with(name, doc, Sources { exclude, source_ok }, Some(observe))
     }
 
     /// [`Checker::check`] and [`Checker::check_observed`]: paragraphs are checked in parallel,
@@ -120,7 +136,7 @@ impl Checker<'_> {
         &self,
         name: &str,
         doc: &Document,
-        exclude: Option<u32>,
+        scope: Sources<'_>,
         mut observe: Option<&mut dyn FnMut(Observation<'_>)>,
     ) -> DraftReport {
         let keep = observe.is_some();
@@ -128,7 +144,7 @@ impl Checker<'_> {
             .paragraphs
             .par_iter()
             .enumerate()
-            .map_init(String::new, |buf, (n, para)| self.check_paragraph(doc, n, para, exclude, keep, buf))
+            .map_init(String::new, |buf, (n, para)| self.check_paragraph(doc, n, para, scope, keep, buf))
             .collect();
         let mut paragraphs = Vec::with_capacity(checked.len());
         let mut spans = Vec::new();
@@ -188,19 +204,20 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks paragraph `n` of a draft: candidates from the index, alignment, verdict. Corpus
-    /// document `exclude` is left out; `keep` keeps the evidence and runs for an observer.
+    /// Checks paragraph `n` of a draft: candidates from the index, alignment, verdict. `scope`
+    /// says which corpus documents are left out; `keep` keeps the evidence and runs for an observer.
     fn check_paragraph(
         &self,
         doc: &Document,
         n: usize,
         para: &Paragraph,
-        exclude: Option<u32>,
+        scope: Sources<'_>,
         keep: bool,
         buf: &mut String,
     ) -> CheckedParagraph {
         let index = &self.corpus.index;
         let min_run = self.settings.min_run;
+        let exclude = scope.exclude;
         let mut sources: HashMap<u32, Normalized> = HashMap::new();
         let a = self.analyzer.analyze(doc, para, buf);
         let len = a.norm.len();
@@ -214,7 +231,7 @@ impl Checker<'_> {
         let candidates = if len < min_run.min(DEFAULT_MIN_RUN) {
             Vec::new()
         } else {
-            index.candidates_except(&a.shingles, a.print.simhash, exclude)
+            index.candidates_where(&a.shingles, a.print.simhash, exclude, scope.source_ok)
         };
         let aligned = candidates.len();
         let aligner = Aligner::new(&a.norm.chars);
@@ -233,7 +250,9 @@ impl Checker<'_> {
             self.count_figures(doc, para, &a.norm, &mut matches, &sources);
         }
         let dfs = independent_dfs(index, &a.shingles, &dfs, &matches, exclude);
-        let evidence = Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run);
+        let chance = chance_run(min_run, index.independent_docs);
+        let evidence =
+            Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run, chance);
         let v = classify(len, &evidence, &matches, &self.settings);
 
         let para_no = n + 1;

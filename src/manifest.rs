@@ -12,10 +12,14 @@
 //! corpus→/abs/path/corpus
 //! draft→examples/draft.docx→/abs/path/examples/draft.docx→0c3dc35596d2c137
 //! source→govreports/national/2025_国务院_政府工作报告.txt→4e4e2043ff99da2c
+//! source→../speeches/2020_讲话.txt→9a1c0e5d2b7f4431→/abs/path/speeches/2020_讲话.txt
 //! ```
 //!
 //! `draft` is the name the reports use, the absolute path and the text's XXH3-64 in hex; `source`
-//! is a corpus document that spans.csv cites and its hash. A tab, newline or backslash in a field
+//! is a corpus document that spans.csv cites and its hash, and its absolute path when it is not
+//! below the corpus folder (an audit's reference corpus, `audit --against`), whose name alone
+//! would not find it from another folder. An audit records every audited document as a `draft`
+//! (named as in its reports, relative to the corpus). A tab, newline or backslash in a field
 //! is written `\t`, `\n`, `\\`. Unknown records are ignored, so later versions can add some.
 
 use crate::atomic::write_atomic;
@@ -38,8 +42,19 @@ pub struct Manifest {
     pub corpus: Option<PathBuf>,
     /// The drafts, in report order.
     pub drafts: Vec<ManifestDraft>,
-    /// Cited corpus documents (report name) and the hash of their text.
-    pub sources: Vec<(String, u64)>,
+    /// Cited corpus documents.
+    pub sources: Vec<ManifestSource>,
+}
+
+/// A corpus document that the reports cite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestSource {
+    /// Its name in the reports.
+    pub name: String,
+    /// XXH3-64 of its decoded text.
+    pub hash: u64,
+    /// Its absolute path, recorded only for a document outside the corpus folder.
+    pub path: Option<PathBuf>,
 }
 
 /// One draft of a run.
@@ -81,8 +96,12 @@ impl Manifest {
                 d.hash
             ));
         }
-        for (name, hash) in &self.sources {
-            out.push_str(&format!("source\t{}\t{hash:016x}\n", escape(name)));
+        for s in &self.sources {
+            out.push_str(&format!("source\t{}\t{:016x}", escape(&s.name), s.hash));
+            if let Some(path) = &s.path {
+                out.push_str(&format!("\t{}", escape(&path.to_string_lossy())));
+            }
+            out.push('\n');
         }
         out
     }
@@ -106,7 +125,11 @@ impl Manifest {
                     path: PathBuf::from(&fields[2]),
                     hash: hash(&fields[3])?,
                 }),
-                "source" if fields.len() >= 3 => m.sources.push((fields[1].clone(), hash(&fields[2])?)),
+                "source" if fields.len() >= 3 => m.sources.push(ManifestSource {
+                    name: fields[1].clone(),
+                    hash: hash(&fields[2])?,
+                    path: fields.get(3).filter(|p| !p.is_empty()).map(PathBuf::from),
+                }),
                 "version" | "corpus" | "draft" | "source" => return Err(bad()),
                 _ => {}
             }
@@ -139,9 +162,14 @@ impl Manifest {
         self.drafts.iter().find(|d| d.name == name)
     }
 
+    /// The recorded corpus document called `name` in the reports.
+    pub fn source(&self, name: &str) -> Option<&ManifestSource> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+
     /// The recorded hash of corpus document `name`.
     pub fn source_hash(&self, name: &str) -> Option<u64> {
-        self.sources.iter().find(|(n, _)| n == name).map(|&(_, h)| h)
+        self.source(name).map(|s| s.hash)
     }
 }
 
@@ -191,7 +219,14 @@ mod tests {
                 path: PathBuf::from("/home/x/a\tb\\c.txt"),
                 hash: 0x0123_4567_89ab_cdef,
             }],
-            sources: vec![("gov/2025.txt".into(), 42)],
+            sources: vec![
+                ManifestSource { name: "gov/2025.txt".into(), hash: 42, path: None },
+                ManifestSource {
+                    name: "../ref/讲话.txt".into(),
+                    hash: 7,
+                    path: Some(PathBuf::from("/data/ref/讲话.txt")),
+                },
+            ],
         }
     }
 
@@ -200,6 +235,8 @@ mod tests {
         let m = sample();
         let text = m.to_text();
         assert!(text.contains("draft\ta\\tb\\\\c.txt\t/home/x/a\\tb\\\\c.txt\t0123456789abcdef\n"), "{text}");
+        assert!(text.contains("source\tgov/2025.txt\t000000000000002a\n"), "{text}");
+        assert!(text.contains("source\t../ref/讲话.txt\t0000000000000007\t/data/ref/讲话.txt\n"), "{text}");
         assert_eq!(Manifest::parse(&text).unwrap(), m);
         // As a text editor on Windows may save it.
         let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));

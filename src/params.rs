@@ -79,6 +79,28 @@ pub fn specific_run(min_run: usize) -> usize {
     (min_run * 3).div_ceil(4).max(SEED_GRAM + 2)
 }
 
+/// Independent documents (version families, `index::versions::count_families`) up to which
+/// `min_run` alone tells a copied run from a chance echo of the genre …
+pub const CHANCE_BASE_DOCS: usize = 64;
+/// … and at most this many chars added beyond it, however large the corpus: a copied sentence of
+/// the genre is 18 to 40 chars, and an exact run of [`LONG_EXACT_FACTOR`] × `min_run` counts
+/// whatever the corpus.
+pub const CHANCE_MAX_EXTRA: usize = 7;
+
+/// The exact length from which a run whose wording only its source holds is evidence of copying,
+/// in a corpus of `independent_docs` documents: `min_run`, plus one char for each doubling of the
+/// corpus beyond [`CHANCE_BASE_DOCS`]. Like BLAST's E-value, the floor grows with the database:
+/// the more independent writers a corpus holds, the longer the formula one of them shares with
+/// the draft by chance (two 2026 provincial reports share 「进一步缩小城乡居民收入差距」 and
+/// 「发表重要讲话、作出重要指示，为我们」, 13 and 15 chars, with no third document holding them;
+/// on the shared benchmark at 50 MB, ≈ 2,700 independent documents, such echoes ran to 17 chars
+/// while the copied sentences ran from 18). Versions count once, so ten copies of a corpus need
+/// no longer runs than one.
+pub fn chance_run(min_run: usize, independent_docs: usize) -> usize {
+    let doublings = (independent_docs / CHANCE_BASE_DOCS).checked_ilog2().unwrap_or(0) as usize;
+    min_run + doublings.min(CHANCE_MAX_EXTRA)
+}
+
 /// An exact match this many times `min_run` long (39 chars at 13) counts as copying whoever else
 /// holds it: the genre's formulas run 6 to 20 chars (「确保政府工作始终在法治轨道上运行」, 16), while
 /// a passage recycled through three reports is shared by all three.
@@ -122,6 +144,18 @@ pub const VERSION_MIN_JACCARD: f64 = 0.5;
 /// documents (< 0.2) stay far apart on either side of [`VERSION_MIN_JACCARD`], at 256 bytes per
 /// document.
 pub const VERSION_SKETCH: usize = 32;
+
+/// Counting a corpus's independent documents compares only documents that share one of their
+/// smallest this many sketch hashes: versions (Jaccard ≈ 0.9) share at least one of four with
+/// probability above 0.999, and each document joins four buckets.
+pub const VERSION_BUCKET_HASHES: usize = 4;
+/// … and skips a bucket of more documents than this: a hash that many documents hold is a phrase
+/// of the genre (「第一条　为了」), and the versions among them share other hashes as well.
+pub const VERSION_BUCKET_MAX: usize = 256;
+/// … and compares each document of a bucket with one of each of the first this many families met
+/// there: ten copies of a text fall in one family at the first comparison, and a bucket of many
+/// independent documents costs at most this many comparisons per document.
+pub const VERSION_BUCKET_FAMILIES: usize = 16;
 
 /// A run is boilerplate when at least this share of its chars is covered by 套话 shingles.
 pub const BOILERPLATE_RUN_SHARE: f64 = 0.5;
@@ -234,6 +268,11 @@ pub const SOFFICE_TIMEOUT_SECS: u64 = 120;
 /// `——2024年3月5日在…` line comes within the first few.
 pub const DATE_LINES: usize = 6;
 
+/// Longest dateline, in chars (`audit::dates::is_dateline`): a report's
+/// `——2024年3月5日在第十四届全国人民代表大会第二次会议上` is 30, a rule's adoption line with its
+/// meeting's full name 40-odd; a sentence that opens with a date runs longer, or has a full stop.
+pub const DATELINE_MAX_CHARS: usize = 48;
+
 /// Two paragraphs are near-duplicates, and join one cluster, when the runs aligned between them
 /// cover at least this share of each. Requiring it of both sides keeps a short sentence quoted in
 /// two unrelated long paragraphs from chaining them together; two thirds rather than half keeps
@@ -290,6 +329,15 @@ pub const BATCH_MIN_SHARE: f64 = 0.8;
 /// sentences): shorter lines shared by two drafts are headings, datelines (「——2026年1月26日在…省
 /// 第十四届人民代表大会第四次会议上」, the figures wildcards) and salutations, not a record's text.
 pub const BATCH_MIN_RUNS: usize = 4;
+
+/// Shared passages kept per document pair, the longest: what `pairs.csv`'s `shared_text` and the
+/// audit's HTML page show of a pair, so an auditor sees what it is without opening both documents.
+/// Three show whether a pair is one passage copied or several; more belong in `spans.csv`.
+pub const PAIR_PASSAGES: usize = 3;
+
+/// Chars of `pairs.csv`'s `shared_text`: the longest passages, joined by ` … `, cut here — a few
+/// sentences, within what a spreadsheet cell shows when widened.
+pub const PAIR_TEXT_CHARS: usize = 200;
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@
 mod common;
 
 use chachong::audit::clusters::ClusterKind;
-use chachong::audit::{audit, Audit};
+use chachong::audit::{audit, dates, Audit};
 use chachong::check::{Checker, Corpus};
 use chachong::params::Settings;
 use common::{analyzer, load, root};
@@ -38,15 +38,17 @@ fn finds_exactly_the_planted_pairs_and_clusters() {
             (study, talk, study, 359, 359),
             (study, speech, study, 359, 359),
             (talk, speech, talk, 359, 359),
-            (outline, news, outline, 351, 263),
+            (outline, news, outline, 339, 263),
         ]
     );
+    // Every date is in a file name, each a day apart from the others.
+    assert!(result.pairs.iter().all(|p| p.source_by == "file name"));
     let p = &result.pairs[3];
-    assert_eq!((format!("{:.3}", p.share_a), format!("{:.3}", p.share_b)), ("0.060".into(), "0.114".into()));
+    assert_eq!((format!("{:.3}", p.share_a), format!("{:.3}", p.share_b)), ("0.058".into(), "0.114".into()));
     // The passage three documents share counts about half towards each of their pairs; the one
     // two documents share, nearly whole.
     let evidence: Vec<String> = result.pairs.iter().map(|p| format!("{:.1}", p.evidence)).collect();
-    assert_eq!(evidence, vec!["177.8", "177.8", "177.8", "348.0"]);
+    assert_eq!(evidence, vec!["177.8", "177.8", "177.8", "263.0"]);
     assert_eq!((p.date_a.as_str(), p.date_b.as_str()), ("2023-01-15", "2023-05-20"));
 
     let clusters: Vec<(usize, ClusterKind, &str, Vec<String>)> = result
@@ -86,7 +88,8 @@ fn finds_exactly_the_planted_pairs_and_clusters() {
     );
     assert!(result.clusters[0].excerpt.starts_with("一是完善学习机制。"));
     assert_eq!(result.reports.len(), 5);
-    assert_eq!(result.aligned_pairs, 330);
+    // Each document is aligned with the documents dated before it only.
+    assert_eq!(result.aligned_pairs, 175);
 }
 
 /// Copies the files of `dir` except `without` into a new temporary folder.
@@ -103,16 +106,65 @@ fn copy_without(dir: &Path, without: &str) -> tempfile::TempDir {
 
 #[test]
 fn audit_verdicts_equal_a_check_against_the_rest_of_the_corpus() {
-    let dir = root().join(FIXTURE);
-    let corpus = load(&dir);
+    // Under names without their dates, the fixture's documents are dated by the years in their
+    // first lines or, lacking those, their file times, which order no source.
+    let undated = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(root().join(FIXTURE)).expect("fixture folder") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rest = name.split_once('_').map_or(name.as_str(), |(_, rest)| rest).to_string();
+        std::fs::copy(entry.path(), undated.path().join(rest)).expect("copy");
+    }
+    let dir = undated.path();
+    let corpus = load(dir);
     let result = run_audit(&corpus);
+    let date = |name: &str| dates::doc_date(&corpus.doc(corpus.find(name).expect("doc")).doc);
+    let mut compared = Vec::new();
     for report in &result.reports {
-        let rest = copy_without(&dir, &report.draft);
+        // A document that another is known to be later than cannot cite it: its verdicts are not
+        // those of a check against all the others.
+        if result.reports.iter().any(|r| dates::known_later(date(&r.draft), date(&report.draft))) {
+            continue;
+        }
+        let rest = copy_without(dir, &report.draft);
         let rest = load(rest.path());
         let checker = Checker { analyzer: analyzer(), corpus: &rest, settings: Settings::default() };
         let alone = checker.check(&report.draft, &corpus.doc(corpus.find(&report.draft).expect("doc")).doc);
         assert_eq!(&alone, report, "{}", report.draft);
+        compared.push(report.draft.as_str());
     }
+    assert_eq!(compared, vec!["七一讲话.txt", "工作总结.txt", "研讨发言材料.txt"]);
+}
+
+#[test]
+fn a_source_is_earlier_than_its_copy() {
+    let dir = root().join(FIXTURE);
+    let corpus = load(&dir);
+    let result = run_audit(&corpus);
+    let report = |name: &str| result.reports.iter().find(|r| r.draft == name).expect("audited");
+    // The paragraph recycled in three documents is a copy in the two later ones, of the earliest,
+    // and the earliest's own: it copies nothing from the documents written after it.
+    let study = report("20211220_工作总结.txt");
+    assert_eq!(
+        (study.paragraphs[3].verdict.to_string().as_str(), study.summary.copied_ratio),
+        ("original", 0.0)
+    );
+    assert!(study.spans.is_empty(), "{:?}", study.spans);
+    let talk = report("20220301_研讨发言材料.txt");
+    assert_eq!(
+        (talk.paragraphs[8].verdict.to_string().as_str(), talk.paragraphs[8].source.as_str()),
+        ("copy", "20211220_工作总结.txt")
+    );
+    let speech = report("20220701_七一讲话.txt");
+    assert!(["20211220_工作总结.txt", "20220301_研讨发言材料.txt"]
+        .contains(&speech.paragraphs[24].source.as_str()));
+    // The latest document has every other as a possible source: a check against the rest.
+    let latest = "20230520_新闻报道.txt";
+    let rest = copy_without(&dir, latest);
+    let rest = load(rest.path());
+    let checker = Checker { analyzer: analyzer(), corpus: &rest, settings: Settings::default() };
+    let alone = checker.check(latest, &corpus.doc(corpus.find(latest).expect("doc")).doc);
+    assert_eq!(&alone, report(latest));
 }
 
 #[test]
@@ -120,27 +172,69 @@ fn the_same_verdicts_on_the_shipped_corpus() {
     let corpus = load(&root().join("corpus"));
     let result = run_audit(&corpus);
     assert_eq!(result.reports.len(), 46);
-    for name in [
-        "govreports/national/2024_国务院_政府工作报告.txt",
-        "govreports/provincial_2026/2026_河南省_政府工作报告.txt",
-    ] {
-        let rest = common::corpus_without(&[name]);
-        let rest = load(rest.path());
-        let checker = Checker { analyzer: analyzer(), corpus: &rest, settings: Settings::default() };
-        let id = corpus.find(name).expect("doc");
-        let alone = checker.check(name, &corpus.doc(id).doc);
-        assert_eq!(&alone, &result.reports[id as usize], "{name}");
-        assert!(alone.paragraphs.iter().any(|p| !p.source.is_empty()), "{name} has sources");
+    // The latest document (its dateline: 2026年2月5日) may cite any other: a check against the rest.
+    let name = "govreports/provincial_2026/2026_安徽省_政府工作报告.txt";
+    let rest = common::corpus_without(&[name]);
+    let rest = load(rest.path());
+    let checker = Checker { analyzer: analyzer(), corpus: &rest, settings: Settings::default() };
+    let id = corpus.find(name).expect("doc");
+    let alone = checker.check(name, &corpus.doc(id).doc);
+    assert_eq!(&alone, &result.reports[id as usize], "{name}");
+    assert!(alone.paragraphs.iter().any(|p| !p.source.is_empty()), "{name} has sources");
+    // A source is earlier than its copy: the 2014 report copies nothing from 2015 or later, and
+    // the 2015 report's main source is the 2014 one; no report cites a later one.
+    let date = |name: &str| {
+        let doc = &corpus.doc(corpus.find(name).expect("doc")).doc;
+        dates::doc_date(doc)
+    };
+    let report = |name: &str| &result.reports[corpus.find(name).expect("doc") as usize];
+    let y2014 = report("govreports/national/2014_国务院_政府工作报告.txt");
+    assert_eq!(y2014.summary.top_source, "govreports/national/2013_国务院_政府工作报告.txt");
+    let y2015 = report("govreports/national/2015_国务院_政府工作报告.txt");
+    assert_eq!(y2015.summary.top_source, "govreports/national/2014_国务院_政府工作报告.txt");
+    for r in result.reports.iter().filter(|r| r.draft.starts_with("govreports/")) {
+        for s in &r.spans {
+            assert!(
+                !dates::known_later(date(&s.source), date(&r.draft)),
+                "{} cites the later {}",
+                r.draft,
+                s.source
+            );
+        }
     }
+    let pair = result
+        .pairs
+        .iter()
+        .find(|p| {
+            p.doc_a.ends_with("/2014_国务院_政府工作报告.txt")
+                && p.doc_b.ends_with("/2015_国务院_政府工作报告.txt")
+        })
+        .expect("the 2014 and 2015 reports are a pair");
+    assert_eq!((pair.source.as_str(), pair.source_by.as_str()), (pair.doc_a.as_str(), "file name"));
+    // The 2024 report (dated 2024-03-05 by its dateline) and the NPC's resolution on it, dated by
+    // its file name to the year only: which came first, the dates do not say.
+    let resolution = result
+        .pairs
+        .iter()
+        .find(|p| p.doc_b == "govreports/npc_resolutions/2024_全国人大_关于政府工作报告的决议.txt")
+        .expect("the 2024 report and its resolution are a pair");
+    assert_eq!(
+        (resolution.doc_a.as_str(), resolution.source.as_str(), resolution.source_by.as_str()),
+        ("govreports/national/2024_国务院_政府工作报告.txt", "", "unknown")
+    );
     // The 2026 reports' 「“十五五”时期是…关键时期」 paragraph, in six variants that each match
     // another closely (so their verdicts are copy), is a formula of the year: 6 documents > 3.
     let plan = cluster_starting(&result, "“十五五”时期是基本实现社会主义现代化夯实基础");
     assert_eq!((plan.documents, plan.kind), (6, ClusterKind::Boilerplate));
     assert!(result.clusters.iter().all(|c| c.documents <= 3 || c.kind == ClusterKind::Boilerplate));
+    assert!(result
+        .clusters
+        .iter()
+        .all(|c| !dates::is_dateline(&c.excerpt) || c.kind == ClusterKind::Boilerplate));
     // The 2017 report's guiding paragraph and the NPC resolution that restates it: both mostly
-    // 套话 (0.73 and 1.00 of their extent in 套话 spans). The report's paragraph keeps a stretch of
-    // wording only the resolution shares (`partial`); what the resolution shares with the report
-    // is all formula of the year (`boilerplate`).
+    // 套话 (0.73 and 1.00 of their extent in 套话 spans), each `boilerplate`. (Before an audit
+    // cited only earlier sources, the report's paragraph was `partial` of a stretch that the
+    // later 2022 report holds: no source of a 2017 text.)
     let guiding = cluster_starting(&result, "今年将召开中国共产党第十九次全国代表大会");
     assert_eq!((guiding.documents, guiding.kind), (2, ClusterKind::Boilerplate));
     let verdicts: Vec<String> = guiding
@@ -151,7 +245,7 @@ fn the_same_verdicts_on_the_shipped_corpus() {
             result.reports[id].paragraphs[m.para - 1].verdict.to_string()
         })
         .collect();
-    assert_eq!(verdicts, vec!["partial", "boilerplate"]);
+    assert_eq!(verdicts, vec!["boilerplate", "boilerplate"]);
 }
 
 /// The cluster whose representative paragraph starts with `excerpt`.
@@ -189,9 +283,15 @@ fn cli_writes_six_reports_and_names_unreadable_files() {
     let read = |name: &str| std::fs::read_to_string(out.path().join(name)).expect("report written");
     let pairs = read("pairs.csv");
     assert!(pairs.starts_with(
-        "\u{feff}doc_a,doc_b,shared_chars,share_a,share_b,longest_run,simhash_distance,source,date_a,date_b,evidence\n"
+        "\u{feff}doc_a,doc_b,shared_chars,share_a,share_b,longest_run,simhash_distance,source,date_a,date_b,evidence,source_by,shared_text\n"
     ));
     assert_eq!(pairs.lines().count(), 5);
+    // The outline's passage that the news report copied, as the outline words it.
+    assert!(
+        pairs.lines().any(|l| l.starts_with("20230115_民主生活会发言提纲.txt,20230520_新闻报道.txt,")
+            && l.contains(",file name,针对其他方面查摆出的4个突出问题。一是认真调查研究，")),
+        "{pairs}"
+    );
     let clusters = read("clusters.csv");
     assert!(clusters
         .starts_with("\u{feff}cluster,paragraphs,documents,earliest,earliest_date,kind,chars,excerpt\n"));
@@ -386,4 +486,91 @@ fn a_cluster_whose_every_phrase_recurs_elsewhere_is_boilerplate() {
         .map(|r| r.paragraphs.last().map(|p| p.verdict.to_string()).unwrap_or_default())
         .collect();
     assert_eq!(verdicts, vec!["copy", "copy"], "the check still calls each paragraph a copy");
+}
+
+/// `chachong` run from folder `cwd`.
+fn chachong_in(cwd: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chachong"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn review_of_an_audit_finds_its_documents_from_any_folder() {
+    // An office's folder: the units' documents and a reference corpus, named relative to it.
+    let fixture = root().join(FIXTURE);
+    let work = tempfile::tempdir().expect("tmp");
+    for (name, dir) in [
+        ("20220301_研讨发言材料.txt", "units"),
+        ("20230520_新闻报道.txt", "units"),
+        ("20211220_工作总结.txt", "ref"),
+        ("20230115_民主生活会发言提纲.txt", "ref"),
+    ] {
+        std::fs::create_dir_all(work.path().join(dir)).expect("mkdir");
+        std::fs::copy(fixture.join(name), work.path().join(dir).join(name)).expect("copy");
+    }
+    let run =
+        chachong_in(work.path(), &["audit", "--corpus", "units", "--against", "ref", "--out", "reports"]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let manifest = std::fs::read_to_string(work.path().join("reports/chachong-run.txt")).expect("manifest");
+    let units = std::path::absolute(work.path().join("units")).expect("abs");
+    assert!(
+        manifest.contains(&format!(
+            "\ndraft\t20230520_新闻报道.txt\t{}\t",
+            units.join("20230520_新闻报道.txt").display()
+        )),
+        "{manifest}"
+    );
+
+    // Reviewed from elsewhere, by a colleague given the report folder.
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let reports = work.path().join("reports");
+    let review =
+        chachong_in(elsewhere.path(), &["review", "--color", "never", reports.to_str().expect("utf-8")]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&review.stdout), String::from_utf8_lossy(&review.stderr));
+    assert_eq!(review.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "every document and source found");
+    let shown: Vec<&str> = stdout.lines().collect();
+    let at = shown
+        .iter()
+        .position(|l| l.starts_with("  ¶9 copy 复制 · score 1.000 · ref/20211220_工作总结.txt ¶4"))
+        .unwrap_or_else(|| panic!("the recycled paragraph of 研讨发言材料 is listed:\n{stdout}"));
+    assert!(
+        shown[at + 1].starts_with("    【一是完善学习机制。探索形成党组理论学习中心组"),
+        "{}",
+        shown[at + 1]
+    );
+    assert_eq!(shown[at + 2], "    ← ref/20211220_工作总结.txt ¶4");
+    assert!(
+        shown[at + 3].starts_with("      【一是完善学习机制。"),
+        "the reference document's text: {}",
+        shown[at + 3]
+    );
+}
+
+#[test]
+fn a_dateline_is_never_a_specific_cluster() {
+    // Two consecutive reports of one NPC term: their datelines share the congress's name
+    // (「在第十四届全国人民代表大会第」), which no other document of the two holds.
+    let dir = tempfile::tempdir().expect("tmp");
+    for year in [2023, 2024] {
+        let name = format!("{year}_国务院_政府工作报告.txt");
+        std::fs::copy(root().join("corpus/govreports/national").join(&name), dir.path().join(&name))
+            .expect("copy");
+    }
+    let result = run_audit(&load(dir.path()));
+    let dateline = cluster_starting(&result, "——2023年3月5日在第十四届全国人民代表大会第一次会议上");
+    assert_eq!((dateline.documents, dateline.kind), (2, ClusterKind::Boilerplate));
+    let specific: Vec<String> = result
+        .clusters
+        .iter()
+        .filter(|c| c.kind == ClusterKind::Specific)
+        .map(|c| c.excerpt.chars().take(12).collect())
+        .collect();
+    assert_eq!(
+        specific,
+        ["这些年我国发展取得的成就", "今年发展主要预期目标是：", "我们要全面准确、坚定不移"]
+    );
 }

@@ -187,3 +187,46 @@ fn script_in_a_corpus_file_and_a_draft_shows_as_text_and_does_not_run() {
     assert!(paras[2].0.contains(" open\""), "?open= opened it");
     assert!(count(&paras[2].1, "<mark class=\"cp\"") >= 1);
 }
+
+#[test]
+fn audit_page_in_chromium() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let html = tmp.path().join("audit.html");
+    let run = Command::new(env!("CARGO_BIN_EXE_chachong"))
+        .args(["audit", "--corpus"])
+        .arg(root().join("tests/fixtures/audit/corpus"))
+        .args(["--out", "out", "--html", "audit.html"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(String::from_utf8_lossy(&run.stdout).ends_with("HTML page written to audit.html\n"));
+    let raw = std::fs::read_to_string(&html).expect("html");
+    assert_eq!(count(&raw, "<script"), 0, "the page runs no script");
+
+    let Some(dom) = dump_dom(&format!("file://{}", html.display())) else { return };
+    assert_eq!(count(&dom, "<article class=\"pair\""), 4);
+    assert_eq!(count(&dom, "<article class=\"cluster k-specific\""), 2);
+    assert_eq!(count(&dom, "<article class=\"cluster k-boilerplate\""), 1);
+    // The fourth pair: the news report copied a passage of the older outline, shown side by side
+    // with the source's wording on the left and the copy's edits (「省」 → 「市」) set apart.
+    let pair = &dom[dom.find("<article class=\"pair\" id=\"pair4\"").expect("pair 4")..];
+    let pair = &pair[..pair.find("</article>").expect("closed")];
+    assert!(pair.contains("<h3>4. <span class=\"file\">20230115_民主生活会发言提纲.txt</span> (5.8% · 2023-01-15) → <span class=\"file\">20230520_新闻报道.txt</span> (11.4% · 2023-05-20)</h3>"), "{pair}");
+    assert!(pair.contains("来源 source: 较早的 the older, by file name"), "{pair}");
+    let paras = paragraphs(pair);
+    assert_eq!(paras.len(), 3, "the three longest passages");
+    let (left, right) = (&paras[0].1, &paras[0].2);
+    assert!(
+        left.contains(
+            "<mark class=\"cp\" data-run=\"pair4r0\">针对其他方面查摆出的4个突出问题。一是认真调查研究"
+        ),
+        "{left}"
+    );
+    assert!(right.contains("<span class=\"file\">20230520_新闻报道.txt</span>"), "{right}");
+    assert!(right.contains("<mark class=\"cp\" data-run=\"pair4r0\">"), "{right}");
+    assert!(
+        left.contains("<span class=\"ed\">省</span>") && right.contains("<span class=\"ed\">市</span>"),
+        "{left}\n{right}"
+    );
+}

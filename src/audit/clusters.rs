@@ -6,14 +6,16 @@
 //! SimHash) chains unrelated paragraphs through one common phrase, a known failure of other
 //! deduplication tools.
 //!
-//! A group is `boilerplate` when `check` counts the shared text of most of its members as 套话
-//! (their verdict is `boilerplate`, or `original` because what matched is formula): a formula the
+//! A group of headings, titles or datelines is `boilerplate`: their words recur by the genre's
+//! form, not by copying. So is a group when `check` counts the shared text of most of its members
+//! as 套话 (their verdict is `boilerplate`, or `original` because what matched is formula): a formula the
 //! genre repeats year after year, like a report's opening or closing paragraph. Otherwise it is
 //! `specific`: a passage whose recycling `check` counts as copying — provided the members share
 //! some text that no document outside the cluster holds. A cluster whose every shared phrase recurs
 //! in other documents too (the year's emission targets restated in report after report, a
 //! nationality-policy formula in varying words) is one corner of a formula, not a passage recycled.
 
+use super::dates::is_dateline;
 use super::pairs::DocInfo;
 #[cfg(doc)]
 use super::rarity;
@@ -183,7 +185,9 @@ pub fn clusters(
 /// day before an unknown one (a date known only to its year says nothing about which came first).
 fn date_key(docs: &[DocInfo], doc: u32) -> (u16, u8, u8) {
     let known = |v: u8| if v == 0 { u8::MAX } else { v };
-    docs[doc as usize].date.map_or((u16::MAX, 0, 0), |d| (d.year, known(d.month), known(d.day)))
+    docs[doc as usize]
+        .date
+        .map_or((u16::MAX, 0, 0), |d| (d.date.year, known(d.date.month), known(d.date.day)))
 }
 
 /// True when a paragraph opens with a section number: 「一、」「（五）」「(3)」「2.」「第三章」.
@@ -269,9 +273,12 @@ fn describe(
     let min_run = checker.settings.min_run;
     let heading = chars < FUZZY_RUN_FACTOR * min_run
         || (chars < HEADING_MAX_RUNS * min_run && is_numbered(text) && !text.trim_end().ends_with('。'));
+    // A dateline (`——2024年3月5日在第十四届全国人民代表大会第二次会议上`) shares the meeting's name
+    // with the reports of the other sessions, whoever wrote them.
+    let formula = heading || is_dateline(text);
     // Text the members share that other documents hold too is a formula's, not a passage's: a
     // recycled passage leaves at least one run of the 13-char rule that only the cluster has.
-    let kind = if own_text && !widespread && !heading && !mostly_taohua && 2 * copied >= checked.len() {
+    let kind = if own_text && !widespread && !formula && !mostly_taohua && 2 * copied >= checked.len() {
         ClusterKind::Specific
     } else {
         ClusterKind::Boilerplate
@@ -281,7 +288,7 @@ fn describe(
         paragraphs: refs.len(),
         documents,
         earliest: corpus.doc(rep.doc).name.clone(),
-        earliest_date: docs[rep.doc as usize].date.map(|d| d.to_string()).unwrap_or_default(),
+        earliest_date: docs[rep.doc as usize].date.map(|d| d.date.to_string()).unwrap_or_default(),
         kind,
         chars,
         excerpt: text.chars().take(CLUSTER_EXCERPT_CHARS).collect(),

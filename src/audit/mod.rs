@@ -2,25 +2,29 @@
 //! shows beyond each document's own report — which documents share text with which (`pairs.csv`)
 //! and which paragraphs recur across many documents (`clusters.csv`).
 //!
-//! Each document goes through [`Checker::check_observed`] with itself excluded, so its paragraphs
-//! get the verdicts a check against the rest of the corpus gives. Retrieval caps long posting
-//! lists and keeps a fixed number of candidates per paragraph, so the work grows with the number
-//! of paragraphs, not with the number of document pairs.
+//! Each document goes through [`Checker::check_observed`] with itself excluded and citing only
+//! documents not dated after it (a source is earlier than its copy, [`dates`]), so its paragraphs
+//! get the verdicts a check against those documents gives, while document frequencies (what is
+//! 套话) count the whole corpus. Retrieval caps long posting lists and keeps a fixed number of
+//! candidates per paragraph, so the work grows with the number of paragraphs, not with the number
+//! of document pairs.
 
 pub mod clusters;
 pub mod dates;
+pub mod html;
 pub mod pairs;
 pub mod rarity;
 
-use crate::check::{Checker, Observation};
+use crate::check::{Checker, Observation, SourceFilter};
 use crate::classify::Verdict;
 use crate::classify::{accepted, is_primary, Match};
 use crate::fingerprint::simhash;
 use crate::index::ParaRef;
-use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS};
+use crate::ingest::Document;
+use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS, PAIR_PASSAGES};
 use crate::report::{write_csv, write_reports, DraftReport};
 use clusters::{ClusterRow, Edge};
-use pairs::{PairRow, Share};
+use pairs::{PairRow, Passage, Share};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io;
@@ -58,14 +62,6 @@ pub fn audit(checker: &Checker<'_>, audited: &[u32], tick: &(dyn Fn(u64) + Sync)
     let corpus = checker.corpus;
     let index = &corpus.index;
     let lens = paragraph_lengths(checker);
-    let findings: Vec<Findings> = audited
-        .par_iter()
-        .map(|&d| {
-            let f = examine(checker, d, &lens);
-            tick(1);
-            f
-        })
-        .collect();
     let docs: Vec<pairs::DocInfo> = (0..corpus.len() as u32)
         .into_par_iter()
         .map(|d| {
@@ -76,6 +72,16 @@ pub fn audit(checker: &Checker<'_>, audited: &[u32], tick: &(dyn Fn(u64) + Sync)
                 simhash: simhash(paras.map(|g| (index.simhash(g), lens[g as usize]))),
                 date: dates::doc_date(&corpus.doc(d).doc),
             }
+        })
+        .collect();
+    let findings: Vec<Findings> = audited
+        .par_iter()
+        .map(|&d| {
+            let f = examine(checker, d, &lens, &|o| {
+                !dates::known_later(docs[o as usize].date, docs[d as usize].date)
+            });
+            tick(1);
+            f
         })
         .collect();
     let shares: Vec<(u32, &[Share])> =
@@ -114,11 +120,46 @@ struct ShareAcc {
     longest: usize,
     /// Matched ranges in each paragraph of the other document.
     other_ranges: HashMap<u32, Vec<Range<usize>>>,
+    /// The longest runs so far, longest first, at most [`PAIR_PASSAGES`].
+    longest_runs: Vec<RunAt>,
 }
 
-/// Checks document `d` against the rest of the corpus and collects, from every paragraph's runs,
-/// the text it shares with each other document and its near-duplicate paragraphs.
-fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
+/// Where a copy run lies: in the audited document (a paragraph and its document chars) and in
+/// the other (a paragraph and its significant chars, turned into text once the run is kept).
+#[derive(Clone)]
+struct RunAt {
+    chars: usize,
+    own_para: usize,
+    own: Range<usize>,
+    source: ParaRef,
+    source_norm: Range<usize>,
+}
+
+impl ShareAcc {
+    /// Keeps `run` if it is among the [`PAIR_PASSAGES`] longest.
+    fn offer(&mut self, run: RunAt) {
+        let at = self.longest_runs.partition_point(|r| r.chars >= run.chars);
+        if at < PAIR_PASSAGES {
+            self.longest_runs.insert(at, run);
+            self.longest_runs.truncate(PAIR_PASSAGES);
+        }
+    }
+}
+
+/// The chars `range` (document char offsets) of paragraph `para`.
+fn para_text(doc: &Document, para: usize, range: Range<usize>) -> String {
+    let p = &doc.paragraphs[para];
+    doc.text[p.byte_start..p.byte_end]
+        .chars()
+        .skip(range.start.saturating_sub(p.start))
+        .take(range.end.saturating_sub(range.start.max(p.start)))
+        .collect()
+}
+
+/// Checks document `d` against the rest of the corpus, citing only the documents `source_ok`
+/// accepts, and collects, from every paragraph's runs, the text it shares with each other
+/// document and its near-duplicate paragraphs.
+fn examine(checker: &Checker<'_>, d: u32, lens: &[u32], source_ok: &SourceFilter<'_>) -> Findings {
     let corpus = checker.corpus;
     let index = &corpus.index;
     let min_run = checker.settings.min_run.max(1);
@@ -126,55 +167,83 @@ fn examine(checker: &Checker<'_>, d: u32, lens: &[u32]) -> Findings {
     let mut acc: HashMap<u32, ShareAcc> = HashMap::new();
     let mut edges = Vec::new();
     let mut aligned_pairs = 0;
-    let report = checker.check_observed(&cd.name, &cd.doc, Some(d), &mut |o: Observation<'_>| {
-        aligned_pairs += o.candidates;
-        if o.matches.is_empty() {
-            return;
-        }
-        // Shared text: only the runs the verdict counts as copying (never 套话).
-        let (copies, _) = accepted(o.evidence, o.matches, min_run);
-        let mut own: HashMap<u32, Vec<&Match>> = HashMap::new();
-        for m in &copies {
-            own.entry(m.source.doc).or_default().push(m);
-            let a = acc.entry(m.source.doc).or_default();
-            a.longest = a.longest.max(m.run.draft.len());
-            a.other_ranges.entry(m.source.para).or_default().push(m.run.source.clone());
-        }
-        let len = o.analyzed.norm.len();
-        let holders = |runs: &[&Match]| {
-            let pieces: Vec<Range<usize>> = runs.iter().flat_map(|m| m.run.pieces.iter().cloned()).collect();
-            rarity::holders(len, &o.analyzed.shingles, o.dfs, &pieces)
-        };
-        for (doc, runs) in own {
-            let mut ranges: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
-            let a = acc.entry(doc).or_default();
-            a.own_evidence += rarity::weight(&ranges, &holders(&runs));
-            a.own_chars += covered(&mut ranges);
-        }
-        // Near-duplicates: every aligned pair, 套话 included (clusters are labelled afterwards).
-        let me = index.global(ParaRef { doc: d, para: o.para as u32 });
-        let mut by_para: HashMap<ParaRef, Vec<&Match>> = HashMap::new();
-        for m in o.matches {
-            by_para.entry(m.source).or_default().push(m);
-        }
-        for (source, runs) in by_para {
-            let other = index.global(source);
-            if near_duplicates(&runs, len, lens[other as usize] as usize, min_run) {
-                let matched: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
-                let held_by = rarity::fewest_holders(&matched, &holders(&runs), min_run)
-                    .map(|h| u8::try_from(h).unwrap_or(u8::MAX));
-                edges.push(Edge { a: me, b: other, held_by });
+    let report =
+        checker.check_observed(&cd.name, &cd.doc, Some(d), Some(source_ok), &mut |o: Observation<'_>| {
+            aligned_pairs += o.candidates;
+            if o.matches.is_empty() {
+                return;
             }
-        }
-    });
+            // Shared text: only the runs the verdict counts as copying (never 套话).
+            let (copies, _) = accepted(o.evidence, o.matches, min_run);
+            let mut own: HashMap<u32, Vec<&Match>> = HashMap::new();
+            for m in &copies {
+                own.entry(m.source.doc).or_default().push(m);
+                let a = acc.entry(m.source.doc).or_default();
+                a.longest = a.longest.max(m.run.draft.len());
+                a.other_ranges.entry(m.source.para).or_default().push(m.run.source.clone());
+                a.offer(RunAt {
+                    chars: m.run.draft.len(),
+                    own_para: o.para,
+                    own: o.analyzed.norm.doc_range(m.run.draft.clone()),
+                    source: m.source,
+                    source_norm: m.run.source.clone(),
+                });
+            }
+            let len = o.analyzed.norm.len();
+            let holders = |runs: &[&Match]| {
+                let pieces: Vec<Range<usize>> =
+                    runs.iter().flat_map(|m| m.run.pieces.iter().cloned()).collect();
+                rarity::holders(len, &o.analyzed.shingles, o.dfs, &pieces)
+            };
+            for (doc, runs) in own {
+                let mut ranges: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
+                let a = acc.entry(doc).or_default();
+                a.own_evidence += rarity::weight(&ranges, &holders(&runs));
+                a.own_chars += covered(&mut ranges);
+            }
+            // Near-duplicates: every aligned pair, 套话 included (clusters are labelled afterwards).
+            let me = index.global(ParaRef { doc: d, para: o.para as u32 });
+            let mut by_para: HashMap<ParaRef, Vec<&Match>> = HashMap::new();
+            for m in o.matches {
+                by_para.entry(m.source).or_default().push(m);
+            }
+            for (source, runs) in by_para {
+                let other = index.global(source);
+                if near_duplicates(&runs, len, lens[other as usize] as usize, min_run) {
+                    let matched: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
+                    let held_by = rarity::fewest_holders(&matched, &holders(&runs), min_run)
+                        .map(|h| u8::try_from(h).unwrap_or(u8::MAX));
+                    edges.push(Edge { a: me, b: other, held_by });
+                }
+            }
+        });
     let shares = acc
         .into_iter()
-        .map(|(other, a)| Share {
-            other,
-            own_chars: a.own_chars,
-            own_evidence: a.own_evidence,
-            other_chars: a.other_ranges.into_values().map(|mut r| covered(&mut r)).sum(),
-            longest: a.longest,
+        .map(|(other, a)| {
+            let od = &corpus.doc(other).doc;
+            let passages: Vec<Passage> = a
+                .longest_runs
+                .iter()
+                .map(|r| {
+                    let sp = r.source.para as usize;
+                    let norm = checker.analyzer.normalize(od, &od.paragraphs[sp]).1;
+                    Passage {
+                        chars: r.chars,
+                        own_para: r.own_para + 1,
+                        own: para_text(&cd.doc, r.own_para, r.own.clone()),
+                        other_para: sp + 1,
+                        other: para_text(od, sp, norm.doc_range(r.source_norm.clone())),
+                    }
+                })
+                .collect();
+            Share {
+                other,
+                own_chars: a.own_chars,
+                own_evidence: a.own_evidence,
+                other_chars: a.other_ranges.into_values().map(|mut r| covered(&mut r)).sum(),
+                longest: a.longest,
+                passages,
+            }
         })
         .collect();
     Findings { report, shares, edges, aligned_pairs }
@@ -233,14 +302,18 @@ pub fn summary(audit: &Audit) -> String {
     if !audit.pairs.is_empty() {
         out.push_str("  pairs sharing most:\n");
         for p in audit.pairs.iter().take(SUMMARY_ROWS) {
-            out.push_str(&format!(
-                "    {} chars  {} ({:.1}%) · {} ({:.1}%)\n",
-                p.shared_chars,
-                p.doc_a,
-                100.0 * p.share_a,
-                p.doc_b,
-                100.0 * p.share_b
-            ));
+            let (a, b) = (
+                format!("{} ({:.1}%)", p.doc_a, 100.0 * p.share_a),
+                format!("{} ({:.1}%)", p.doc_b, 100.0 * p.share_b),
+            );
+            let line = if p.source.is_empty() {
+                format!("{a} · {b}; which is older is unknown")
+            } else if p.source == p.doc_a {
+                format!("{b} from the older {a}, by {}", p.source_by)
+            } else {
+                format!("{a} from the older {b}, by {}", p.source_by)
+            };
+            out.push_str(&format!("    {} chars  {line}\n", p.shared_chars));
         }
     }
     if !specific.is_empty() {

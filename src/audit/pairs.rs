@@ -9,12 +9,12 @@
 //! may have taken it from a third, or it is the phrasing of an era), as in the inverse document
 //! frequency weighting of text-reuse tools.
 
-use super::dates::DocDate;
+use super::dates::Dated;
 #[cfg(doc)]
-use super::rarity;
+use super::{dates::DateBasis, rarity};
 use crate::check::Corpus;
 use crate::fingerprint::hamming;
-use crate::params::{PAIR_MIN_DOC_SHARE, PAIR_MIN_RUNS};
+use crate::params::{PAIR_MIN_DOC_SHARE, PAIR_MIN_RUNS, PAIR_TEXT_CHARS};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::io::Write;
@@ -31,6 +31,34 @@ pub struct Share {
     pub longest: usize,
     /// `own_chars` weighted by [`rarity::weight`]: the evidence the pair stands on.
     pub own_evidence: f64,
+    /// The longest runs (at most `PAIR_PASSAGES`), longest first.
+    pub passages: Vec<Passage>,
+}
+
+/// A passage two documents share: a copy run, as each of them words it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// Significant chars of the run.
+    pub chars: usize,
+    /// 1-based paragraph of the checked document, and its text there.
+    pub own_para: usize,
+    pub own: String,
+    /// 1-based paragraph of the other document, and its text there.
+    pub other_para: usize,
+    pub other: String,
+}
+
+impl Passage {
+    /// The same passage seen from the other document.
+    fn flipped(&self) -> Passage {
+        Passage {
+            chars: self.chars,
+            own_para: self.other_para,
+            own: self.other.clone(),
+            other_para: self.own_para,
+            other: self.own.clone(),
+        }
+    }
 }
 
 /// What pairs need to know of every corpus document.
@@ -40,7 +68,7 @@ pub struct DocInfo {
     pub chars: usize,
     /// Document SimHash.
     pub simhash: u64,
-    pub date: Option<DocDate>,
+    pub date: Option<Dated>,
 }
 
 /// One row of `pairs.csv`.
@@ -56,11 +84,30 @@ pub struct PairRow {
     pub simhash_distance: u32,
     /// The older document, when the dates tell; empty otherwise.
     pub source: String,
+    /// What the order rests on: the weaker of the two dates' [`DateBasis`], or `unknown` when the
+    /// dates do not tell (undated, or of one day, month or year as far as they say).
+    pub source_by: String,
     pub date_a: String,
     pub date_b: String,
     /// The shared chars weighted by how few other documents hold them (the side that weighs more):
     /// the evidence that one document copied the other, which the pair floor applies to.
     pub evidence: f64,
+    /// The longest passages the two share, longest first, `own` being `doc_a`'s wording.
+    pub passages: Vec<Passage>,
+}
+
+impl PairRow {
+    /// `shared_text`: the passages as `doc_a` words them, joined by ` … `, cut to
+    /// [`PAIR_TEXT_CHARS`] chars.
+    pub fn shared_text(&self) -> String {
+        let joined = self.passages.iter().map(|p| p.own.trim()).collect::<Vec<_>>().join(" … ");
+        if joined.chars().count() <= PAIR_TEXT_CHARS {
+            return joined;
+        }
+        let mut cut: String = joined.chars().take(PAIR_TEXT_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    }
 }
 
 /// Combines what each document's check found into one row per pair. A pair is seen from both
@@ -70,8 +117,10 @@ pub struct PairRow {
 /// A pair needs [`PAIR_MIN_RUNS`] × `min_run` shared chars weighted by [`rarity::weight`] (on the side that
 /// weighs more), or [`PAIR_MIN_DOC_SHARE`] of one of its documents.
 pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_run: usize) -> Vec<PairRow> {
-    // (lower id, higher id) → (chars of lower, chars of higher, longest run, evidence)
-    let mut merged: HashMap<(u32, u32), (usize, usize, usize, f64)> = HashMap::new();
+    // (lower id, higher id) → (chars of lower, chars of higher, longest run, evidence), and the
+    // passages of the side with the longest run, seen from the lower id.
+    type Measures = (usize, usize, usize, f64);
+    let mut merged: HashMap<(u32, u32), (Measures, Vec<Passage>)> = HashMap::new();
     for &(d, list) in shares {
         for s in list {
             let (key, lo, hi) = if d < s.other {
@@ -79,27 +128,32 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
             } else {
                 ((s.other, d), s.other_chars, s.own_chars)
             };
-            let e = merged.entry(key).or_default();
+            let (e, passages) = merged.entry(key).or_default();
+            if passages.is_empty() || s.longest > e.2 {
+                *passages = if d < s.other {
+                    s.passages.clone()
+                } else {
+                    s.passages.iter().map(Passage::flipped).collect()
+                };
+            }
             *e = (e.0.max(lo), e.1.max(hi), e.2.max(s.longest), e.3.max(s.own_evidence));
         }
     }
     let ratio = |c: usize, total: usize| if total == 0 { 0.0 } else { (c as f64 / total as f64).min(1.0) };
     let mut rows: Vec<PairRow> = merged
         .into_iter()
-        .filter(|&((a, b), (ca, cb, _, evidence))| {
+        .filter(|&((a, b), ((ca, cb, _, evidence), _))| {
             evidence >= (PAIR_MIN_RUNS * min_run) as f64
                 || ratio(ca, docs[a as usize].chars) >= PAIR_MIN_DOC_SHARE
                 || ratio(cb, docs[b as usize].chars) >= PAIR_MIN_DOC_SHARE
         })
-        .map(|((a, b), (ca, cb, longest, evidence))| {
+        .map(|((a, b), ((ca, cb, longest, evidence), passages))| {
             let (ia, ib) = (&docs[a as usize], &docs[b as usize]);
-            let source = match (ia.date, ib.date) {
-                (Some(da), Some(db)) => match da.order(&db) {
-                    Some(Ordering::Less) => corpus.doc(a).name.clone(),
-                    Some(Ordering::Greater) => corpus.doc(b).name.clone(),
-                    _ => String::new(),
-                },
-                _ => String::new(),
+            let order = ia.date.zip(ib.date).and_then(|(da, db)| da.order(&db));
+            let (source, source_by) = match order {
+                Some((Ordering::Less, by)) => (corpus.doc(a).name.clone(), by.as_str()),
+                Some((Ordering::Greater, by)) => (corpus.doc(b).name.clone(), by.as_str()),
+                _ => (String::new(), UNKNOWN_ORDER),
             };
             PairRow {
                 doc_a: corpus.doc(a).name.clone(),
@@ -110,9 +164,11 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
                 longest_run: longest,
                 simhash_distance: hamming(ia.simhash, ib.simhash),
                 source,
-                date_a: ia.date.map(|d| d.to_string()).unwrap_or_default(),
-                date_b: ib.date.map(|d| d.to_string()).unwrap_or_default(),
+                source_by: source_by.to_string(),
+                date_a: ia.date.map(|d| d.date.to_string()).unwrap_or_default(),
+                date_b: ib.date.map(|d| d.date.to_string()).unwrap_or_default(),
                 evidence,
+                passages,
             }
         })
         .collect();
@@ -122,7 +178,10 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
     rows
 }
 
-const COLUMNS: [&str; 11] = [
+/// `source_by` of a pair whose dates do not say which came first.
+pub const UNKNOWN_ORDER: &str = "unknown";
+
+const COLUMNS: [&str; 13] = [
     "doc_a",
     "doc_b",
     "shared_chars",
@@ -134,6 +193,8 @@ const COLUMNS: [&str; 11] = [
     "date_a",
     "date_b",
     "evidence",
+    "source_by",
+    "shared_text",
 ];
 
 /// Writes the rows of `pairs.csv`, header first.
@@ -154,8 +215,61 @@ pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[PairRow]) -> csv::Result<
                 r.date_a.clone(),
                 r.date_b.clone(),
                 format!("{:.1}", r.evidence),
+                r.source_by.clone(),
+                r.shared_text(),
             ],
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passage(own: &str) -> Passage {
+        Passage {
+            chars: own.chars().count(),
+            own_para: 1,
+            own: own.into(),
+            other_para: 2,
+            other: String::new(),
+        }
+    }
+
+    fn row(passages: Vec<Passage>) -> PairRow {
+        PairRow {
+            doc_a: "a.txt".into(),
+            doc_b: "b.txt".into(),
+            shared_chars: 0,
+            share_a: 0.0,
+            share_b: 0.0,
+            longest_run: 0,
+            simhash_distance: 0,
+            source: String::new(),
+            source_by: UNKNOWN_ORDER.into(),
+            date_a: String::new(),
+            date_b: String::new(),
+            evidence: 0.0,
+            passages,
+        }
+    }
+
+    #[test]
+    fn shared_text_joins_the_passages_and_is_cut_to_its_length() {
+        let r = row(vec![passage(" 坚持稳中求进工作总基调。"), passage("深化供给侧结构性改革")]);
+        assert_eq!(r.shared_text(), "坚持稳中求进工作总基调。 … 深化供给侧结构性改革");
+        let long = row(vec![passage(&"的".repeat(PAIR_TEXT_CHARS + 5))]);
+        let cut = long.shared_text();
+        assert_eq!(cut.chars().count(), PAIR_TEXT_CHARS);
+        assert!(cut.ends_with("的…"));
+    }
+
+    #[test]
+    fn shared_text_that_starts_like_a_formula_is_written_as_text() {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        write(&mut w, &[row(vec![passage("-1.5%的降幅")])]).unwrap();
+        let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert!(csv.ends_with(",unknown,'-1.5%的降幅\n"), "{csv}");
+    }
 }

@@ -1,10 +1,11 @@
 //! `chachong audit`: every document of a corpus against all the others.
 
 use super::{open_corpus, progress_bar, Analysis, Error, Outcome, ReadArgs};
-use chachong::audit::{audit, summary, write_audit};
+use chachong::audit::{audit, html, summary, write_audit};
 use chachong::check::Checker;
 use chachong::open::Access;
 use chachong::params::Settings;
+use chachong::review;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +36,10 @@ pub struct Args {
     /// office's own formulas, or the 提法 of an era.
     #[arg(long, value_name = "FILE")]
     taohua: Option<PathBuf>,
+    /// Also write the pairs and clusters as one self-contained HTML page, each pair with the
+    /// passages the two documents share side by side.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -56,6 +61,7 @@ pub fn run(args: Args) -> Outcome {
         roots.extend(args.against.as_deref());
         let opened = open_corpus(&roots, Access::ThisRunOnly, &loading)?;
         let corpus = &opened.corpus;
+        super::say_chance_run(corpus, min_run);
         // Documents are numbered by name, so the reference corpus's are found by their path.
         let audited: Vec<u32> =
             (0..corpus.len() as u32).filter(|&d| corpus.doc(d).doc.path.starts_with(&args.corpus)).collect();
@@ -68,11 +74,12 @@ pub fn run(args: Args) -> Outcome {
         bar.set_length(audited.len() as u64);
         let result = audit(&checker, &audited, &|n| bar.inc(n));
         bar.finish_and_clear();
-        write_audit(&args.out, &result, !args.no_bom).map_err(|source| Error::Write {
-            what: "reports to",
-            path: args.out.clone(),
-            source,
-        })?;
+        // The manifest lets `chachong review` find the audited documents from any folder.
+        let documents: Vec<(PathBuf, String)> =
+            audited.iter().map(|&d| (corpus.doc(d).doc.path.clone(), corpus.doc(d).name.clone())).collect();
+        write_audit(&args.out, &result, !args.no_bom)
+            .and_then(|()| review::run_manifest(&result.reports, &documents, corpus).write(&args.out))
+            .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
         // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
         let _ = writeln!(
             std::io::stdout().lock(),
@@ -80,6 +87,15 @@ pub fn run(args: Args) -> Outcome {
             summary(&result),
             args.out.display()
         );
+        if let Some(path) = &args.html {
+            let info = html::PageInfo { corpus: &args.corpus, report_dir: &args.out };
+            html::write(path, &result, &info).map_err(|source| Error::Write {
+                what: "HTML page",
+                path: path.clone(),
+                source,
+            })?;
+            let _ = writeln!(std::io::stdout().lock(), "HTML page written to {}", path.display());
+        }
         Ok(if opened.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
     })
 }

@@ -98,7 +98,7 @@ pub fn twins(
                     });
                 }
             };
-            checker.check_observed(&cd.name, &cd.doc, Some(id), &mut observe);
+            checker.check_observed(&cd.name, &cd.doc, Some(id), None, &mut observe);
             (cd.name.clone(), found)
         })
         .filter(|(_, found)| !found.is_empty())

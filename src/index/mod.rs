@@ -232,6 +232,9 @@ pub struct Index {
     post_delta: (Vec<u64>, Vec<u32>),
     /// Number of documents indexed.
     pub docs: usize,
+    /// Number of independent documents among them, versions of one text counted once
+    /// ([`versions::count_families`]): how many writers could echo a draft by chance.
+    pub independent_docs: usize,
     /// Document frequency from which a shingle is 套话.
     pub boilerplate_df: u32,
 }
@@ -307,6 +310,8 @@ impl Index {
                 && part.doc_start() == doc_start.as_slice();
         }
         let docs = names.len();
+        let independent_docs =
+            versions::count_families(docs_at.iter().map(|&(pi, d)| parts[pi as usize].sketch(d as usize)));
         Ok(Index {
             parts,
             docs_at,
@@ -315,6 +320,7 @@ impl Index {
             df_delta: (removed.df_keys, removed.df_counts),
             post_delta: (removed.post_keys, removed.post_counts),
             docs,
+            independent_docs,
             boilerplate_df: boilerplate_min_df(docs),
         })
     }
@@ -468,6 +474,20 @@ impl Index {
     /// As [`Index::candidates`], as if document `exclude` were not in the corpus: its postings are
     /// left out before the cap and from the counts, and its paragraphs are no near-duplicates.
     pub fn candidates_except(&self, shingles: &[Shingle], simhash: u64, exclude: Option<u32>) -> Vec<u32> {
+        self.candidates_where(shingles, simhash, exclude, None)
+    }
+
+    /// As [`Index::candidates_except`], keeping only paragraphs of the documents `source_ok`
+    /// accepts, when given (an audit's documents not dated after the checked one): the others are
+    /// left out before the caps, though a fingerprint they hold still weighs as one held that often.
+    pub fn candidates_where(
+        &self,
+        shingles: &[Shingle],
+        simhash: u64,
+        exclude: Option<u32>,
+        source_ok: Option<&(dyn Fn(u32) -> bool + Sync)>,
+    ) -> Vec<u32> {
+        let kept = |p: u32| source_ok.is_none_or(|ok| ok(self.locate(p).doc));
         let own = exclude.map_or(0..0, |d| self.doc_paragraphs(d));
         let mut hashes: Vec<u64> = shingles.iter().map(|s| s.hash).collect();
         hashes.sort_unstable();
@@ -480,7 +500,7 @@ impl Index {
             }
             // A fingerprint held by many paragraphs says little about any one of them.
             let weight = 1.0 / (1.0 + (total as f64).ln());
-            hits.extend(paras.iter().map(|&p| (p, weight)));
+            hits.extend(paras.iter().filter(|&&p| kept(p)).map(|&p| (p, weight)));
         }
         hits.sort_unstable_by_key(|&(p, _)| p);
         let mut scored: Vec<(u32, f64)> = Vec::new();
@@ -495,8 +515,11 @@ impl Index {
         if !shingles.is_empty() {
             // The nearest first: a paragraph repeated across the corpus (a chapter heading in every
             // law) would otherwise bring every copy as a candidate, quadratic over an audit.
-            let mut near: Vec<(u32, u32)> =
-                self.near_with_distance(simhash).into_iter().filter(|(p, _)| !own.contains(p)).collect();
+            let mut near: Vec<(u32, u32)> = self
+                .near_with_distance(simhash)
+                .into_iter()
+                .filter(|&(p, _)| !own.contains(&p) && kept(p))
+                .collect();
             near.sort_unstable_by_key(|&(p, distance)| (distance, p));
             out.extend(near.into_iter().take(MAX_NEAR_DUPLICATES).map(|(p, _)| p));
         }

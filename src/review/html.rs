@@ -8,8 +8,8 @@
 //! flags), verdict filters, and its paragraphs as `<li class="para" id="dN-pM">`, each with the
 //! draft text on the left and, when opened, the source paragraph(s) on the right. Runs are
 //! `<mark class="cp">` (copied) and `<mark class="bp">` (套话) with a `data-run` shared by the
-//! two sides; template-site marks are `<span class="fl">`. Other views (e.g. the document pairs
-//! and clusters of an audit) can be added as further `<section>`s linking to `#dN-pM`.
+//! two sides; template-site marks are `<span class="fl">`. The audit's page of document pairs and
+//! clusters (`audit::html`) uses the same escaping, marking and stylesheet.
 
 use super::marked::Marked;
 use super::{pct, verdict_zh, DraftView, ParaView, Review};
@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
-const CSS: &str = include_str!("report.css");
+pub(crate) const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
 const VERDICTS: [Verdict; 4] = [Verdict::Copy, Verdict::Partial, Verdict::Boilerplate, Verdict::Original];
 
@@ -264,7 +264,7 @@ fn para(h: &mut String, id: &str, p: &ParaView) {
 }
 
 /// A paragraph's pieces as HTML; run ids are prefixed with the draft's id.
-fn marked(m: &Marked, id: &str) -> String {
+pub(crate) fn marked(m: &Marked, id: &str) -> String {
     let mut out = String::new();
     for g in m.groups() {
         if let Some(run) = g.run {

@@ -19,12 +19,12 @@ use crate::check::Corpus;
 use crate::classify::{SpanKind, Verdict};
 use crate::index::store;
 use crate::ingest::{read_document, Document};
-use crate::manifest::{absolute, text_hash, Manifest};
+use crate::manifest::{absolute, text_hash, Manifest, ManifestSource};
 use crate::marks::MarkTable;
 use crate::normalize::normalize;
 use crate::report::{DraftReport, SourceShare};
 use marked::{Marked, RunSpec, RunTag};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use tables::{DocRec, ParaRow, SpanRec, Tables};
@@ -138,15 +138,18 @@ pub fn from_check(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpus:
     review
 }
 
-/// The manifest a check run writes beside its reports.
+/// The manifest a check or an audit writes beside its reports: `drafts` are (path, report name)
+/// of the documents checked (an audit's are corpus documents).
 pub fn run_manifest(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpus: &Corpus) -> Manifest {
     let mut m = Manifest {
         version: env!("CARGO_PKG_VERSION").to_string(),
         corpus: Some(absolute(&corpus.root)),
         ..Manifest::default()
     };
+    let path_of: HashMap<&str, &PathBuf> = drafts.iter().map(|(p, n)| (n.as_str(), p)).collect();
+    let mut cited: HashSet<&str> = HashSet::new();
     for r in reports {
-        if let Some((path, _)) = drafts.iter().find(|(_, n)| *n == r.draft) {
+        if let Some(path) = path_of.get(r.draft.as_str()) {
             m.drafts.push(crate::manifest::ManifestDraft {
                 name: r.draft.clone(),
                 path: absolute(path),
@@ -154,10 +157,17 @@ pub fn run_manifest(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpu
             });
         }
         for s in &r.spans {
-            if m.source_hash(&s.source).is_none() {
-                if let Some(id) = corpus.find(&s.source) {
-                    m.sources.push((s.source.clone(), text_hash(&corpus.doc(id).doc.text)));
-                }
+            if !cited.insert(&s.source) {
+                continue;
+            }
+            if let Some(id) = corpus.find(&s.source) {
+                let doc = &corpus.doc(id).doc;
+                let outside = !doc.path.starts_with(&corpus.root);
+                m.sources.push(ManifestSource {
+                    name: s.source.clone(),
+                    hash: text_hash(&doc.text),
+                    path: outside.then(|| absolute(&doc.path)),
+                });
             }
         }
     }
@@ -188,7 +198,9 @@ impl Texts for DiskTexts<'_> {
     }
 
     fn source(&self, name: &str) -> (String, Result<Document, String>) {
-        let (shown, doc) = read(&self.corpus.join(name));
+        // A reference corpus's document is recorded with its path; the corpus's own, by name.
+        let recorded = self.manifest.and_then(|m| m.source(name)).and_then(|s| s.path.clone());
+        let (shown, doc) = read(&recorded.unwrap_or_else(|| self.corpus.join(name)));
         if doc.is_ok() {
             return (shown, doc);
         }
