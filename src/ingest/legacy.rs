@@ -32,14 +32,15 @@ const INSTALL_HINT: &str = "needs LibreOffice to convert it: install it (Debian/
      to the soffice program, or save the file as .docx in Word or WPS";
 
 /// A temporary folder removed on drop, unique per process and call, so parallel conversions
-/// neither share files nor a LibreOffice profile (which LibreOffice locks).
-struct TempDir(PathBuf);
+/// neither share files nor a LibreOffice (or Chromium) profile, which the program locks.
+pub(crate) struct TempDir(pub(crate) PathBuf);
 
 impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
+    /// A new folder `chachong-{what}-…` in the system's temporary folder.
+    pub(crate) fn new(what: &str) -> std::io::Result<TempDir> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("chachong-soffice-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("chachong-{what}-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(TempDir(dir))
     }
@@ -55,7 +56,8 @@ impl Drop for TempDir {
 /// The text of a .doc or .wps file, converted by LibreOffice to .docx, under `limits`.
 pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
     let program = soffice().ok_or_else(|| INSTALL_HINT.to_string())?;
-    let tmp = TempDir::new().map_err(|e| format!("cannot make a temporary folder for LibreOffice: {e}"))?;
+    let tmp = TempDir::new("soffice")
+        .map_err(|e| format!("cannot make a temporary folder for LibreOffice: {e}"))?;
     let profile = tmp.0.join("profile");
     let out = tmp.0.join("out");
     // LibreOffice names the output after the input's stem; a copy with a plain name avoids
