@@ -53,6 +53,9 @@ impl Wine {
             .current_dir(cwd)
             .env("WINEPREFIX", &self.prefix)
             .env("WINEDEBUG", "-all")
+            // Wine turns the Unix arguments and folder names into Windows (UTF-16) ones by the
+            // locale's charset: UTF-8, as a Windows program gets Chinese names from Windows.
+            .env("LC_ALL", "C.UTF-8")
             // No Mono or Gecko installer dialogs on the first start of the prefix.
             .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
             .env_remove("DISPLAY")
