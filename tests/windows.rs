@@ -142,9 +142,10 @@ fn the_exe_under_wine_writes_the_linux_reports() {
             .replace("written to windows", "written to linux")
     );
 
-    // A drive letter and backslashes everywhere; the index now read, not built.
+    // A drive letter and backslashes everywhere; the index now read, not built; the reports of
+    // the first run replaced.
     let corpus = windows_path(&app.join("chachong/corpus"));
-    let out = windows_path(&base.join("反斜杠"));
+    let out = windows_path(&base.join("windows"));
     let draft = windows_path(&drafts.join("讲话稿.docx"));
     let xlsx = windows_path(&base.join("报告.xlsx"));
     let html = windows_path(&base.join("报告.html"));
@@ -156,7 +157,7 @@ fn the_exe_under_wine_writes_the_linux_reports() {
     assert_eq!(win.status.code(), Some(0), "{}", String::from_utf8_lossy(&win.stderr));
     let stderr = String::from_utf8_lossy(&win.stderr);
     assert!(stderr.contains("is up to date (46 documents)"), "the stored index is read: {stderr}");
-    for ((name, l), (_, w)) in csvs(&base.join("linux")).iter().zip(csvs(&base.join("反斜杠"))) {
+    for ((name, l), (_, w)) in csvs(&base.join("linux")).iter().zip(csvs(&base.join("windows"))) {
         // The draft column names the draft as given; everything else is the same.
         let l = String::from_utf8_lossy(l).replace("稿件/讲话稿.docx", &draft);
         assert_eq!(l, String::from_utf8_lossy(&w), "{name}");
