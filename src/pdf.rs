@@ -10,7 +10,7 @@
 //! into place atomically ([`crate::atomic`]).
 
 use crate::atomic::write_atomic;
-use crate::ingest::legacy::TempDir;
+use crate::ingest::legacy::{file_url, TempDir};
 use crate::params::PDF_TIMEOUT_SECS;
 use crate::review::{html, Review};
 use std::io::{self, Write};
@@ -74,6 +74,13 @@ fn installed() -> Vec<PathBuf> {
 
 /// Prints `review` as the PDF report at `path`, atomically.
 pub fn write(path: &Path, review: &Review) -> Result<(), PdfError> {
+    let bytes = print(review)?;
+    write_atomic(path, |w| w.write_all(&bytes))?;
+    Ok(())
+}
+
+/// The PDF report of `review`, as the bytes of a .pdf file (for a download, say).
+pub fn print(review: &Review) -> Result<Vec<u8>, PdfError> {
     let browser = browser().ok_or(PdfError::NoBrowser)?;
     let tmp = TempDir::new("pdf").map_err(PdfError::Temp)?;
     let page = tmp.0.join("report.html");
@@ -115,8 +122,7 @@ pub fn write(path: &Path, review: &Review) -> Result<(), PdfError> {
         let detail = if last.is_empty() { String::new() } else { format!(": {}", last.trim()) };
         return Err(PdfError::Failed { browser, status: status.to_string(), detail });
     }
-    write_atomic(path, |w| w.write_all(&bytes))?;
-    Ok(())
+    Ok(bytes)
 }
 
 /// Whether this process runs as root, which Chromium's sandbox refuses.
@@ -128,31 +134,4 @@ fn running_as_root() -> bool {
     }
     #[cfg(not(target_os = "linux"))]
     false
-}
-
-/// A `file:` URL for an absolute path, every byte outside the unreserved set percent-encoded (a
-/// temporary folder under a Chinese user name, spaces), with `/` separators on Windows too.
-fn file_url(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let mut url = String::from(if text.starts_with('/') { "file://" } else { "file:///" });
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
-                url.push(b as char)
-            }
-            _ => url.push_str(&format!("%{b:02X}")),
-        }
-    }
-    url
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_urls_encode_what_a_url_cannot_hold() {
-        assert_eq!(file_url(Path::new("/tmp/a b/报告.html")), "file:///tmp/a%20b/%E6%8A%A5%E5%91%8A.html");
-        assert_eq!(file_url(Path::new(r"C:\Users\张\r.html")), "file:///C:/Users/%E5%BC%A0/r.html");
-    }
 }

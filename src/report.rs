@@ -4,6 +4,9 @@
 //! The CSVs are opened in Excel and WPS by people who will not fix an encoding: they start with a
 //! UTF-8 BOM unless asked not to. Each file is written under a temporary name and renamed into
 //! place, so a report is either the old one or the new one, never half of each.
+//!
+//! The rows are built once as [`Table`]s of typed cells ([`tables`]), which the CSV writer and
+//! the .xlsx writer ([`crate::xlsx`]) both write, in English or Chinese ([`Lang`]).
 
 use crate::atomic::write_atomic;
 use crate::classify::{SpanKind, Verdict};

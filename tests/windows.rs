@@ -129,7 +129,7 @@ fn the_exe_under_wine_writes_the_linux_reports() {
     for ((name, l), (_, w)) in l.iter().zip(&w) {
         assert!(
             l == w,
-            "{name} differs between Linux and Windows:\n{}\n---\n{}",
+            "{name} differs between Linux and Windows (a zip older than the source? run packaging/windows/build.sh):\n{}\n---\n{}",
             String::from_utf8_lossy(l),
             String::from_utf8_lossy(w)
         );

@@ -53,6 +53,22 @@ impl Drop for TempDir {
     }
 }
 
+/// A `file:` URL for an absolute path, every byte outside the unreserved set percent-encoded (a
+/// temporary folder under a Chinese user name, spaces), with `/` separators on Windows too.
+pub(crate) fn file_url(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut url = String::from(if text.starts_with('/') { "file://" } else { "file:///" });
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                url.push(b as char)
+            }
+            _ => url.push_str(&format!("%{b:02X}")),
+        }
+    }
+    url
+}
+
 /// The text of a .doc or .wps file, converted by LibreOffice to .docx, under `limits`.
 pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
     let program = soffice().ok_or_else(|| INSTALL_HINT.to_string())?;
@@ -66,7 +82,7 @@ pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
     let input = tmp.0.join(format!("input.{ext}"));
     std::fs::copy(path, &input).map_err(|e| format!("cannot read file: {e}"))?;
     let mut child = Command::new(&program)
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!("-env:UserInstallation={}", file_url(&profile)))
         .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
         .arg(&out)
         .arg(&input)
@@ -98,4 +114,15 @@ pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
     }
     let bytes = std::fs::read(&docx).map_err(|e| format!("cannot read LibreOffice's .docx: {e}"))?;
     docx_text_limited(&bytes, limits.max_docx_xml_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_encode_what_a_url_cannot_hold() {
+        assert_eq!(file_url(Path::new("/tmp/a b/报告.html")), "file:///tmp/a%20b/%E6%8A%A5%E5%91%8A.html");
+        assert_eq!(file_url(Path::new(r"C:\Users\张\r.html")), "file:///C:/Users/%E5%BC%A0/r.html");
+    }
 }
