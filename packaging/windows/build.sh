@@ -16,7 +16,7 @@ out=target/windows
 stage="$out/stage"
 rm -rf "$stage"
 mkdir -p "$stage/chachong/examples"
-# Without the debug info the release profile keeps (97 MB → about 20 MB).
+# Without the debug info the release profile keeps (97 MB → 16 MB).
 x86_64-w64-mingw32-strip -o "$stage/chachong/chachong.exe" "target/$target/release/chachong.exe"
 # The demo corpus without hidden files (its index, .chachong/, is built on the first check).
 (cd corpus && find . -mindepth 1 -name '.*' -prune -o -type f -print) | while read -r f; do
