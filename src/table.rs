@@ -146,7 +146,7 @@ pub const OK: Term = Term { en: "ok", zh: "正常" };
 pub const EMPTY: Term = Term { en: "empty", zh: "无文字" };
 pub const UNREADABLE: Term = Term { en: "unreadable", zh: "无法读取" };
 
-/// The English name of a column named `header` in any language, by the columns of `tables`:
+/// The English name of a column named `header` in either language, among the tables' `columns`:
 /// how a reader of the reports finds the columns of a Chinese report.
 pub fn english_column<'a>(header: &'a str, columns: &[&[Term]]) -> &'a str {
     columns.iter().flat_map(|c| c.iter()).find(|t| t.zh == header).map_or(header, |t| t.en)
