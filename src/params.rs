@@ -264,6 +264,11 @@ pub const REPORT_SNIFF_BYTES: u64 = 4096;
 /// seconds; a hung conversion (a damaged file) must not stall a batch.
 pub const SOFFICE_TIMEOUT_SECS: u64 = 120;
 
+/// Seconds headless Chromium may take to print the PDF report: the sample draft's adds 3.8 s to
+/// its check on two busy cores (`time chachong check --pdf`), so this leaves room for batches of
+/// hundreds of drafts; a browser that hangs must not hold the check forever.
+pub const PDF_TIMEOUT_SECS: u64 = 300;
+
 /// Lines at the top of a document searched for its date (title, dateline, salutation): a report's
 /// `——2024年3月5日在…` line comes within the first few.
 pub const DATE_LINES: usize = 6;

@@ -4,10 +4,14 @@
 //! The CSVs are opened in Excel and WPS by people who will not fix an encoding: they start with a
 //! UTF-8 BOM unless asked not to. Each file is written under a temporary name and renamed into
 //! place, so a report is either the old one or the new one, never half of each.
+//!
+//! The rows are built once as [`Table`]s of typed cells ([`tables`]), which the CSV writer and
+//! the .xlsx writer ([`crate::xlsx`]) both write, in English or Chinese ([`Lang`]).
 
 use crate::atomic::write_atomic;
 use crate::classify::{SpanKind, Verdict};
 use crate::marks::Flag;
+use crate::table::{self, Cell, Lang, Table, Term};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -78,33 +82,45 @@ pub struct SourceShare {
     pub ratio: f64,
 }
 
-const PARAGRAPH_COLUMNS: [&str; 13] = [
-    "draft",
-    "para",
-    "start",
-    "end",
-    "chars",
-    "verdict",
-    "score",
-    "source",
-    "source_para",
-    "simhash_distance",
-    "matched_chars",
-    "flags",
-    "excerpt",
+/// paragraphs.csv's columns.
+pub const PARAGRAPH_COLUMNS: [Term; 14] = [
+    Term { en: "draft", zh: "草稿" },
+    Term { en: "para", zh: "段落号" },
+    Term { en: "start", zh: "起始" },
+    Term { en: "end", zh: "结束" },
+    Term { en: "chars", zh: "字数" },
+    Term { en: "verdict", zh: "判定" },
+    Term { en: "score", zh: "相似度" },
+    Term { en: "source", zh: "来源" },
+    Term { en: "source_para", zh: "来源段落号" },
+    Term { en: "simhash_distance", zh: "SimHash距离" },
+    Term { en: "matched_chars", zh: "重复字数" },
+    Term { en: "flags", zh: "标记" },
+    Term { en: "excerpt", zh: "摘录" },
+    Term { en: "matched_text", zh: "重复文字" },
 ];
-const SPAN_COLUMNS: [&str; 8] =
-    ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
-const DOCUMENT_COLUMNS: [&str; 9] = [
-    "draft",
-    "paragraphs",
-    "chars",
-    "copied_ratio",
-    "boilerplate_ratio",
-    "top_source",
-    "top_source_ratio",
-    "flags",
-    "status",
+/// spans.csv's columns.
+pub const SPAN_COLUMNS: [Term; 8] = [
+    Term { en: "draft", zh: "草稿" },
+    Term { en: "para", zh: "段落号" },
+    Term { en: "start", zh: "起始" },
+    Term { en: "end", zh: "结束" },
+    Term { en: "source", zh: "来源" },
+    Term { en: "source_start", zh: "来源起始" },
+    Term { en: "source_end", zh: "来源结束" },
+    Term { en: "kind", zh: "类型" },
+];
+/// documents.csv's columns.
+pub const DOCUMENT_COLUMNS: [Term; 9] = [
+    Term { en: "draft", zh: "草稿" },
+    Term { en: "paragraphs", zh: "段落数" },
+    Term { en: "chars", zh: "字数" },
+    Term { en: "copied_ratio", zh: "总文字复制比" },
+    Term { en: "boilerplate_ratio", zh: "套话比" },
+    Term { en: "top_source", zh: "最大来源" },
+    Term { en: "top_source_ratio", zh: "单篇最大复制比" },
+    Term { en: "flags", zh: "标记" },
+    Term { en: "status", zh: "状态" },
 ];
 
 /// A draft that could not be checked: listed in `documents.csv` with the reason, so a batch's
@@ -120,9 +136,9 @@ pub struct Unchecked {
 /// char (nothing was compared, so its 0 % says nothing).
 pub fn status(r: &DraftReport) -> &'static str {
     if is_empty(r) {
-        "empty"
+        table::EMPTY.en
     } else {
-        "ok"
+        table::OK.en
     }
 }
 
@@ -143,95 +159,108 @@ fn flags_cell(flags: &[Flag]) -> String {
     flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(";")
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
+/// A count that may be absent, as a cell.
+fn opt_count(v: Option<usize>) -> Cell {
+    v.map_or(Cell::Blank, Cell::Count)
 }
 
-/// Writes the three CSV reports for `reports` into `dir` (created if missing); the drafts that
-/// could not be checked are rows of `documents.csv` with their reason as `status`.
+/// The tables of a check, the summary (`documents`) first, then `paragraphs` and `spans`: what
+/// the CSV files and the sheets of a workbook hold. The drafts that could not be checked are rows
+/// of `documents` with their reason as `status`.
+pub fn tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> Vec<Table> {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let mut documents = Vec::with_capacity(reports.len() + unchecked.len());
+    let mut paragraphs = Vec::new();
+    let mut spans = Vec::new();
+    for r in reports {
+        let d = &r.summary;
+        documents.push(vec![
+            text(&r.draft),
+            Cell::Count(d.paragraphs),
+            Cell::Count(d.chars),
+            Cell::Ratio(d.copied_ratio),
+            Cell::Ratio(d.boilerplate_ratio),
+            text(&d.top_source),
+            Cell::Ratio(d.top_source_ratio),
+            Cell::Text(flags_cell(&d.flags)),
+            Cell::Label(if is_empty(r) { table::EMPTY } else { table::OK }),
+        ]);
+        for p in &r.paragraphs {
+            paragraphs.push(vec![
+                text(&r.draft),
+                Cell::Count(p.para),
+                Cell::Count(p.start),
+                Cell::Count(p.end),
+                Cell::Count(p.chars),
+                Cell::Label(table::verdict(p.verdict)),
+                Cell::Ratio(p.score),
+                text(&p.source),
+                opt_count(p.source_para),
+                opt_count(p.simhash_distance.map(|d| d as usize)),
+                Cell::Count(p.matched_chars),
+                Cell::Text(flags_cell(&p.flags)),
+                text(&p.excerpt),
+                text(&p.matched_text),
+            ]);
+        }
+        for s in &r.spans {
+            spans.push(vec![
+                text(&r.draft),
+                Cell::Count(s.para),
+                Cell::Count(s.start),
+                Cell::Count(s.end),
+                text(&s.source),
+                Cell::Count(s.source_start),
+                Cell::Count(s.source_end),
+                Cell::Label(table::span_kind(s.kind)),
+            ]);
+        }
+    }
+    for u in unchecked {
+        let mut row = vec![text(&u.draft)];
+        row.extend(std::iter::repeat_n(Cell::Blank, DOCUMENT_COLUMNS.len() - 2));
+        row.push(Cell::Unreadable(u.reason.clone()));
+        documents.push(row);
+    }
+    vec![
+        Table { name: DOCUMENTS, columns: &DOCUMENT_COLUMNS, rows: documents },
+        Table { name: PARAGRAPHS, columns: &PARAGRAPH_COLUMNS, rows: paragraphs },
+        Table { name: SPANS, columns: &SPAN_COLUMNS, rows: spans },
+    ]
+}
+
+/// The tables' names: `en` is the CSV file's stem.
+pub const DOCUMENTS: Term = Term { en: "documents", zh: "文档" };
+pub const PARAGRAPHS: Term = Term { en: "paragraphs", zh: "段落" };
+pub const SPANS: Term = Term { en: "spans", zh: "重复片段" };
+
+/// Writes the three CSV reports for `reports` into `dir` (created if missing), headers and values
+/// in `lang`; the drafts that could not be checked are rows of `documents.csv` with their reason
+/// as `status`.
 pub fn write_reports(
     dir: &Path,
     reports: &[DraftReport],
     unchecked: &[Unchecked],
     bom: bool,
+    lang: Lang,
 ) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    write_csv(&dir.join("paragraphs.csv"), bom, |w| {
-        let mut header: Vec<&str> = PARAGRAPH_COLUMNS.to_vec();
-        header.push("matched_text");
-        w.write_record(&header)?;
-        for r in reports {
-            for p in &r.paragraphs {
-                crate::spreadsheet::write_row(
-                    w,
-                    [
-                        r.draft.clone(),
-                        p.para.to_string(),
-                        p.start.to_string(),
-                        p.end.to_string(),
-                        p.chars.to_string(),
-                        p.verdict.to_string(),
-                        format!("{:.3}", p.score),
-                        p.source.clone(),
-                        opt(p.source_para),
-                        opt(p.simhash_distance),
-                        p.matched_chars.to_string(),
-                        flags_cell(&p.flags),
-                        p.excerpt.clone(),
-                        p.matched_text.clone(),
-                    ],
-                )?;
-            }
-        }
-        Ok(())
-    })?;
-    write_csv(&dir.join("spans.csv"), bom, |w| {
-        w.write_record(SPAN_COLUMNS)?;
-        for r in reports {
-            for s in &r.spans {
-                crate::spreadsheet::write_row(
-                    w,
-                    [
-                        r.draft.clone(),
-                        s.para.to_string(),
-                        s.start.to_string(),
-                        s.end.to_string(),
-                        s.source.clone(),
-                        s.source_start.to_string(),
-                        s.source_end.to_string(),
-                        s.kind.to_string(),
-                    ],
-                )?;
-            }
-        }
-        Ok(())
-    })?;
-    write_csv(&dir.join("documents.csv"), bom, |w| {
-        w.write_record(DOCUMENT_COLUMNS)?;
-        for r in reports {
-            let d = &r.summary;
-            crate::spreadsheet::write_row(
-                w,
-                [
-                    r.draft.clone(),
-                    d.paragraphs.to_string(),
-                    d.chars.to_string(),
-                    format!("{:.3}", d.copied_ratio),
-                    format!("{:.3}", d.boilerplate_ratio),
-                    d.top_source.clone(),
-                    format!("{:.3}", d.top_source_ratio),
-                    flags_cell(&d.flags),
-                    status(r).to_string(),
-                ],
-            )?;
-        }
-        for u in unchecked {
-            let status = format!("unreadable: {}", u.reason);
-            let blank = String::new;
-            crate::spreadsheet::write_row(
-                w,
-                [u.draft.clone(), blank(), blank(), blank(), blank(), blank(), blank(), blank(), status],
-            )?;
+    let mut tables = tables(reports, unchecked);
+    // paragraphs.csv, spans.csv, then the summary, as before.
+    tables.rotate_left(1);
+    for t in &tables {
+        write_table(dir, t, bom, lang)?;
+    }
+    Ok(())
+}
+
+/// Writes `table` as `dir/<its name>.csv`, atomically, in `lang`, every data cell escaped for
+/// spreadsheets ([`crate::spreadsheet`]).
+pub fn write_table(dir: &Path, table: &Table, bom: bool, lang: Lang) -> io::Result<()> {
+    write_csv(&dir.join(table.file_name()), bom, |w| {
+        w.write_record(table.columns.iter().map(|c| c.name(lang)))?;
+        for row in &table.rows {
+            w.write_record(row.iter().map(|c| crate::spreadsheet::escape(&c.text(lang)).into_owned()))?;
         }
         Ok(())
     })

@@ -20,7 +20,7 @@ fn open_indexed(corpus: &Path, dir: &Path) -> (Corpus, UpdateReport) {
 /// The three CSVs as bytes, as `check` writes them.
 fn report_bytes(reports: &[DraftReport]) -> Vec<Vec<u8>> {
     let out = tempfile::tempdir().expect("tmp");
-    write_reports(out.path(), reports, &[], true).expect("reports written");
+    write_reports(out.path(), reports, &[], true, chachong::table::Lang::En).expect("reports written");
     ["paragraphs.csv", "spans.csv", "documents.csv"]
         .iter()
         .map(|f| std::fs::read(out.path().join(f)).expect("report"))

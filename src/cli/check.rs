@@ -7,6 +7,7 @@ use chachong::open::Access;
 use chachong::params::Settings;
 use chachong::report::{is_empty, shown_percent, summary, write_reports, Unchecked};
 use chachong::review;
+use chachong::table::Lang;
 use chachong::walk::{expand_inputs, Filter};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,17 @@ pub struct Args {
     /// Also write the report as one self-contained HTML file (as `chachong review --html`).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Also write the reports as one Excel workbook (.xlsx): a sheet per CSV, the summary first.
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
+    /// Also write the HTML report as a PDF (A4, a cover with the figures of a 报告单), printed by
+    /// headless Chromium, which must be installed.
+    #[arg(long, value_name = "FILE")]
+    pdf: Option<PathBuf>,
+    /// Language of the CSV and .xlsx headers and verdicts: zh (Chinese, ratios as percentages) or
+    /// en (the names of docs/report-format.md, for scripts).
+    #[arg(long, value_name = "zh|en", default_value = "en")]
+    lang: Lang,
     /// Also count the phrases of FILE (one per line) as 套话, beside the built-in lexicon: an
     /// office's own formulas, or the 提法 of an era.
     #[arg(long, value_name = "FILE")]
@@ -142,20 +154,28 @@ pub fn run(args: Args) -> Outcome {
     for draft in &empty {
         eprintln!("chachong: {draft}: no text to check (empty, or nothing chachong can read as text)");
     }
-    write_reports(&args.out, &reports, &unchecked, !args.no_bom)
+    write_reports(&args.out, &reports, &unchecked, !args.no_bom, args.lang)
         .and_then(|()| review::run_manifest(&reports, &drafts, corpus).write(&args.out))
         .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
     for r in &reports {
         print!("{}", summary(r));
     }
     println!("reports written to {}", args.out.display());
-    if let Some(path) = &args.html {
+    if let Some(path) = &args.xlsx {
+        super::write_xlsx(path, &chachong::report::tables(&reports, &unchecked), args.lang)?;
+    }
+    if args.html.is_some() || args.pdf.is_some() {
         let mut review = review::from_check(&reports, &drafts, corpus);
         review.report_dir = Some(chachong::manifest::absolute(&args.out));
         for p in &review.problems {
             eprintln!("chachong: {p}");
         }
-        super::write_html(path, &review)?;
+        if let Some(path) = &args.html {
+            super::write_html(path, &review)?;
+        }
+        if let Some(path) = &args.pdf {
+            super::write_pdf(path, &review)?;
+        }
     }
     if !unchecked.is_empty() || !empty.is_empty() {
         eprintln!("chachong: {}", batch_total(drafts.len(), &unchecked, &empty));

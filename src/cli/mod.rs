@@ -34,6 +34,8 @@ pub enum Error {
     Index(StoreError),
     #[error("cannot write the {what} {}: {source}", path.display())]
     Write { what: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("cannot write the PDF report {}: {source}", path.display())]
+    Pdf { path: PathBuf, source: chachong::pdf::PdfError },
     #[error("cannot start {threads} worker threads: {source}")]
     Threads { threads: usize, source: rayon::ThreadPoolBuildError },
 }
@@ -162,6 +164,28 @@ pub fn write_html(path: &Path, review: &chachong::review::Review) -> Result<(), 
         source,
     })?;
     println!("HTML report written to {}", path.display());
+    Ok(())
+}
+
+/// Writes `tables` as the Excel workbook at `path` and says so.
+pub fn write_xlsx(
+    path: &Path,
+    tables: &[chachong::table::Table],
+    lang: chachong::table::Lang,
+) -> Result<(), Error> {
+    chachong::xlsx::write(path, tables, lang).map_err(|source| Error::Write {
+        what: "Excel report",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    println!("Excel report written to {}", path.display());
+    Ok(())
+}
+
+/// Prints `review` as the PDF report at `path` and says so.
+pub fn write_pdf(path: &Path, review: &chachong::review::Review) -> Result<(), Error> {
+    chachong::pdf::write(path, review).map_err(|source| Error::Pdf { path: path.to_path_buf(), source })?;
+    println!("PDF report written to {}", path.display());
     Ok(())
 }
 

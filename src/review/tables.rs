@@ -4,7 +4,8 @@
 //! columns do not matter), numbers as `0.472`, `0.47200` or `47.2%`, blank rows skipped.
 
 use crate::classify::{SpanKind, Verdict};
-use crate::report::{DraftReport, SourceShare, SpanRow};
+use crate::report::{DraftReport, SourceShare, SpanRow, DOCUMENT_COLUMNS, PARAGRAPH_COLUMNS, SPAN_COLUMNS};
+use crate::table::{self, Term, UNREADABLE};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -49,7 +50,8 @@ pub struct DocRec {
 impl DocRec {
     /// Why the check could not read this draft, when it could not.
     pub fn unchecked(&self) -> Option<&str> {
-        self.status.strip_prefix("unreadable:").map(str::trim)
+        let [en, zh] = [UNREADABLE.en, UNREADABLE.zh].map(|s| format!("{s}:"));
+        self.status.strip_prefix(&en).or_else(|| self.status.strip_prefix(&zh)).map(str::trim)
     }
 }
 
@@ -69,7 +71,10 @@ pub const PARAGRAPHS_CSV: &str = "paragraphs.csv";
 pub const SPANS_CSV: &str = "spans.csv";
 pub const DOCUMENTS_CSV: &str = "documents.csv";
 
-/// Reads paragraphs.csv, spans.csv and documents.csv from `dir`.
+/// The columns of the three files, by which a report written with `--lang zh` is read.
+const COLUMNS: [&[Term]; 3] = [&PARAGRAPH_COLUMNS, &SPAN_COLUMNS, &DOCUMENT_COLUMNS];
+
+/// Reads paragraphs.csv, spans.csv and documents.csv from `dir`, in either language.
 pub fn read_tables(dir: &Path) -> Result<Tables, String> {
     let paragraphs = read_csv(dir, PARAGRAPHS_CSV, |r| {
         Ok(ParaRow {
@@ -153,22 +158,20 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
     t
 }
 
+/// A verdict by its name in either language (`--lang`).
 fn verdict(s: &str) -> Result<Verdict, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "copy" => Ok(Verdict::Copy),
-        "partial" => Ok(Verdict::Partial),
-        "boilerplate" => Ok(Verdict::Boilerplate),
-        "original" => Ok(Verdict::Original),
-        _ => Err(format!("unknown verdict {s:?} (expected copy, partial, boilerplate or original)")),
-    }
+    const VERDICTS: [Verdict; 4] = [Verdict::Copy, Verdict::Partial, Verdict::Boilerplate, Verdict::Original];
+    VERDICTS
+        .into_iter()
+        .find(|&v| table::find_term(s, &[table::verdict(v)]).is_some())
+        .ok_or_else(|| format!("unknown verdict {s:?} (expected copy, partial, boilerplate or original)"))
 }
 
 fn span_kind(s: &str) -> Result<SpanKind, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "copy" => Ok(SpanKind::Copy),
-        "boilerplate" => Ok(SpanKind::Boilerplate),
-        _ => Err(format!("unknown kind {s:?} (expected copy or boilerplate)")),
-    }
+    [SpanKind::Copy, SpanKind::Boilerplate]
+        .into_iter()
+        .find(|&k| table::find_term(s, &[table::span_kind(k)]).is_some())
+        .ok_or_else(|| format!("unknown kind {s:?} (expected copy or boilerplate)"))
 }
 
 /// A data row with the header's column positions.
@@ -267,7 +270,10 @@ fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) 
     let columns: HashMap<String, usize> = header
         .iter()
         .enumerate()
-        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
+        .map(|(i, h)| {
+            let h = h.trim().trim_start_matches('\u{feff}');
+            (table::english_column(h, &COLUMNS).to_ascii_lowercase(), i)
+        })
         .collect();
     let mut out = Vec::new();
     for record in records {
