@@ -264,6 +264,18 @@ pub const PAIR_MIN_RUNS: usize = 8;
 /// whole is a pair however few chars it has.
 pub const PAIR_MIN_DOC_SHARE: f64 = 0.5;
 
+/// Drafts one check of `chachong serve` takes: a folder of a year's drafts, while the uploads a
+/// page can pile into the working folder stay bounded (this many times `--max-file-mb`).
+pub const SERVE_MAX_DRAFTS: usize = 200;
+
+/// Checks `chachong serve` keeps, with their drafts and reports, in its working folder; past this
+/// the oldest finished one is removed, so a page left open for weeks does not fill the disk.
+pub const SERVE_MAX_JOBS: usize = 32;
+
+/// Corpus documents the page lists by name (all are counted): a list longer than a few thousand
+/// rows is no help to read and slows the page that polls it.
+pub const SERVE_LIST_DOCS: usize = 2000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

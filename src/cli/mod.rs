@@ -6,6 +6,7 @@ pub mod audit;
 pub mod check;
 pub mod index;
 pub mod review;
+pub mod serve;
 
 use chachong::analyze::{Analyzer, Loading};
 use chachong::index::store::{Progress, StoreError, UpdateReport};
@@ -34,6 +35,8 @@ pub enum Error {
     Index(StoreError),
     #[error("cannot write the {what} {}: {source}", path.display())]
     Write { what: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Serve(chachong::serve::ServeError),
     #[error("cannot start {threads} worker threads: {source}")]
     Threads { threads: usize, source: rayon::ThreadPoolBuildError },
 }
