@@ -100,7 +100,7 @@ try:
 
     # The page as a person sees it, for docs/.
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1400, min(max(height, 1000), 2600))
+    driver.set_window_size(1400, min(max(height, 1000), 2200))
     time.sleep(0.5)
     driver.save_screenshot(screenshot)
     driver.set_window_size(1400, 1000)

@@ -223,8 +223,11 @@
     var todo = drafts.filter(function (d) { return d.state === 'waiting'; });
     if (todo.length === 0) { return; }
     job = { phase: 'uploading' };
+    lastJob = null;
     $('start').disabled = true;
     $('results').hidden = true;
+    $('progress-text').textContent = '';
+    $('progress-text').className = 'muted';
     request('POST', 'api/jobs').then(function (r) {
       if (!r.ok) { return fail(r.body); }
       job.id = r.body.job;
