@@ -11,7 +11,7 @@ use crate::ingest::{read_document_with, Document, IngestError, Paragraph};
 use crate::marks::Flag;
 use crate::normalize::{Normalized, WILDCARD};
 use crate::params::{
-    boilerplate_min_df, support_run, Settings, DEFAULT_MIN_RUN, EXCERPT_CHARS, MATCHED_TEXT_CHARS,
+    boilerplate_min_df, chance_run, support_run, Settings, DEFAULT_MIN_RUN, EXCERPT_CHARS, MATCHED_TEXT_CHARS,
 };
 use crate::report::{DocumentRow, DraftReport, ParagraphRow, SourceShare, SpanRow};
 use rayon::prelude::*;
@@ -218,7 +218,9 @@ impl Checker<'_> {
             self.count_figures(doc, para, &a.norm, &mut matches, &sources);
         }
         let dfs = independent_dfs(index, &a.shingles, &dfs, &matches, exclude);
-        let evidence = Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run);
+        let chance = chance_run(min_run, index.independent_docs);
+        let evidence =
+            Evidence::gather(&a.norm, &a.shingles, &dfs, bp_df, &self.analyzer.lexicon, min_run, chance);
         let v = classify(len, &evidence, &matches, &self.settings);
 
         let para_no = n + 1;

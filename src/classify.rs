@@ -109,6 +109,10 @@ pub struct Evidence {
     /// Shingles that no independent document but one holds: inside a match with a source, the
     /// source's own wording rather than a phrase of the genre.
     pub held_once: Vec<Range<usize>>,
+    /// Exact (or, doubled, fuzzy) length from which a run is more than a chance echo of the
+    /// genre in this corpus ([`crate::params::chance_run`]): `min_run` in a small corpus, longer
+    /// as the corpus holds more independent writers who could share a formula with the draft.
+    pub chance_run: usize,
 }
 
 impl Evidence {
@@ -122,8 +126,10 @@ impl Evidence {
         bp_df: u32,
         lexicon: &Lexicon,
         min_run: usize,
+        chance_run: usize,
     ) -> Evidence {
         let mut ev = Evidence::from_dfs(&norm.chars, shingles, dfs, bp_df, min_run);
+        ev.chance_run = chance_run;
         let mut formula = vec![false; norm.len()];
         lexicon.cover(&norm.chars, &mut formula);
         for (i, _) in formula.iter().enumerate().filter(|(_, &f)| f) {
@@ -134,7 +140,8 @@ impl Evidence {
         ev
     }
 
-    /// As [`Evidence::gather`], without the 套话 lexicon.
+    /// As [`Evidence::gather`], without the 套话 lexicon, for a corpus too small for chance echoes
+    /// longer than `min_run`.
     pub fn from_dfs(
         chars: &[char],
         shingles: &[Shingle],
@@ -150,6 +157,7 @@ impl Evidence {
             solid: chars.iter().map(|&c| c != WILDCARD).collect(),
             held_once: Vec::new(),
             held_often: Vec::new(),
+            chance_run: min_run,
         };
         for (s, &df) in shingles.iter().zip(dfs) {
             let r = s.start as usize..s.end as usize;
@@ -237,17 +245,19 @@ impl Evidence {
     }
 
     /// A run that is evidence of copying on its own: an exact match of [`LONG_EXACT_FACTOR`] ×
-    /// `min_run` chars, however many documents hold it; an exact match of `min_run` chars with a
-    /// stretch of [`specific_run`] chars that only the source holds, or a fuzzy run twice as long, which a
-    /// paraphrase leaves and a chance echo of common words does not — unless most of its matched
-    /// chars are wording other documents share too (the opening formula of a five-year plan,
-    /// 「根据中共…委关于制定…规划的建议，我们编制了…」, with each province's name in its slots).
+    /// `min_run` chars, however many documents hold it; an exact match of
+    /// [`Evidence::chance_run`] chars with a stretch of [`specific_run`] chars that only the source
+    /// holds, or a fuzzy run twice as long, which a paraphrase leaves and a chance echo of common
+    /// words does not — unless most of its matched chars are wording other documents share too
+    /// (the opening formula of a five-year plan, 「根据中共…委关于制定…规划的建议，我们编制了…」,
+    /// with each province's name in its slots).
     pub fn is_primary(&self, run: &Run, min_run: usize) -> bool {
         let often = self.shared_by(run, &self.held_often);
         let common = often.iter().zip(&self.solid).filter(|&(&o, &s)| o && s).count();
+        let chance = self.chance_run.max(min_run);
         run.longest >= LONG_EXACT_FACTOR * min_run
-            || (run.longest >= min_run && self.specific_stretch(run) >= specific_run(min_run))
-            || (run.matched >= FUZZY_RUN_FACTOR * min_run
+            || (run.longest >= chance && self.specific_stretch(run) >= specific_run(min_run))
+            || (run.matched >= FUZZY_RUN_FACTOR * chance
                 && (common as f64) < FUZZY_MAX_COMMON_SHARE * run.matched as f64)
     }
 }
@@ -481,6 +491,7 @@ mod tests {
             solid: vec![true; len],
             held_once: (0..len).map(|i| i..i + 1).collect(),
             held_often: Vec::new(),
+            chance_run: 13,
         }
     }
 
@@ -505,10 +516,24 @@ mod tests {
         let v = classify(100, &no_evidence(100), &[m(1, 0, 40..52, 5..17, 12)], &Settings::default());
         assert_eq!(v.verdict, Verdict::Original);
         let lenient = Settings { min_run: 10, ..Settings::default() };
+        let small_corpus = Evidence { chance_run: 10, ..no_evidence(100) };
         assert_eq!(
-            classify(100, &no_evidence(100), &[m(1, 0, 40..52, 5..17, 12)], &lenient).verdict,
+            classify(100, &small_corpus, &[m(1, 0, 40..52, 5..17, 12)], &lenient).verdict,
             Verdict::Partial
         );
+    }
+
+    #[test]
+    fn a_large_corpus_needs_a_longer_run_than_a_small_one() {
+        let run = [m(1, 0, 40..56, 5..21, 16)];
+        let small = Evidence { chance_run: crate::params::chance_run(13, 60), ..no_evidence(100) };
+        assert_eq!(classify(100, &small, &run, &Settings::default()).verdict, Verdict::Partial);
+        // 2,700 independent documents (the shared benchmark at 50 MB): 18 chars.
+        let large = Evidence { chance_run: crate::params::chance_run(13, 2700), ..no_evidence(100) };
+        assert_eq!(large.chance_run, 18);
+        assert_eq!(classify(100, &large, &run, &Settings::default()).verdict, Verdict::Original);
+        let longer = [m(1, 0, 40..58, 5..23, 18)];
+        assert_eq!(classify(100, &large, &longer, &Settings::default()).verdict, Verdict::Partial);
     }
 
     #[test]

@@ -43,16 +43,61 @@ pub fn independent_dfs(
     }
     let posted = posted_versions(index, shingles, dfs, exclude);
     let aligned = aligned_versions(index, shingles, dfs, matches);
+    // Documents per independent document in the whole corpus: what a holder whose versions are
+    // unknown is worth (ten saved copies of a corpus: each holder is a tenth of a writer).
+    let writers_per_doc = index.independent_docs as f64 / index.docs.max(1) as f64;
     dfs.iter()
         .zip(posted.iter().zip(&aligned))
-        .map(|(&df, (&p, &a))| if df == 0 { 0 } else { df.saturating_sub(p.max(a)).max(1) })
+        .map(|(&df, (&p, &a))| {
+            // Aligned holders counted by family, the others at the corpus's rate of versions.
+            let estimated = || {
+                let rest = (df.saturating_sub(a.holders) as f64 * writers_per_doc).round() as u32;
+                (a.holders - a.versions + rest).max(1)
+            };
+            match p {
+                _ if df == 0 => 0,
+                Posted::Own { listed, versions } if listed >= df => {
+                    df.saturating_sub(versions.max(a.versions)).max(1)
+                }
+                // Winnowing made it a fingerprint in some of its paragraphs only: the documents of
+                // the others are not listed.
+                Posted::Own { listed, versions } => {
+                    let unlisted = (df.saturating_sub(listed) as f64 * writers_per_doc).round() as u32;
+                    (listed - versions + unlisted).max(1).min(estimated())
+                }
+                // A neighbour's holders are another set of documents: its versions say as much of
+                // this shingle's as the corpus's rate does, and neither counts too few writers.
+                Posted::Near(v) => df.saturating_sub(v.max(a.versions)).max(1).min(estimated()),
+                Posted::Unknown => estimated(),
+            }
+        })
         .collect()
 }
 
+/// What the postings say of the versions holding a shingle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Posted {
+    /// Counted among its own postings: the documents they list, and how many of those are
+    /// versions of another.
+    Own { listed: u32, versions: u32 },
+    /// Taken from a fingerprint within the winnowing window held by as many documents.
+    Near(u32),
+    /// Neither: a shingle held too widely to list, or no fingerprint beside it.
+    Unknown,
+}
+
+/// Aligned documents whose exact matches hold a shingle, and how many of them are versions of
+/// another one of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Aligned {
+    holders: u32,
+    versions: u32,
+}
+
 /// Versions among the documents listed in each shingle's postings (see [`independent_dfs`]).
-fn posted_versions(index: &Index, shingles: &[Shingle], dfs: &[u32], exclude: Option<u32>) -> Vec<u32> {
+fn posted_versions(index: &Index, shingles: &[Shingle], dfs: &[u32], exclude: Option<u32>) -> Vec<Posted> {
     let mut by_docs: HashMap<Vec<u32>, u32> = HashMap::new();
-    let counted: Vec<Option<u32>> = shingles
+    let counted: Vec<Option<(u32, u32)>> = shingles
         .iter()
         .zip(dfs)
         .map(|(s, &df)| {
@@ -65,36 +110,35 @@ fn posted_versions(index: &Index, shingles: &[Shingle], dfs: &[u32], exclude: Op
             }
             let mut docs: Vec<u32> = paras.iter().map(|&p| index.locate(p).doc).collect();
             docs.dedup();
+            let listed = docs.len() as u32;
             let versions = *by_docs.entry(docs).or_insert_with_key(|docs| {
                 let sketches: Vec<&[u64]> = docs.iter().map(|&d| index.sketch(d)).collect();
                 let family = families(&sketches);
                 family.iter().enumerate().filter(|&(i, &f)| f != i).count() as u32
             });
-            Some(versions)
+            Some((listed, versions))
         })
         .collect();
     (0..shingles.len())
         .map(|i| {
-            counted[i].unwrap_or_else(|| {
-                let near = i.saturating_sub(WINNOW_WINDOW)..(i + WINNOW_WINDOW + 1).min(shingles.len());
-                near.filter(|&j| dfs[j] == dfs[i])
-                    .filter_map(|j| counted[j].map(|v| (i.abs_diff(j), v)))
-                    .min()
-                    .map_or(0, |(_, v)| v)
-            })
+            if let Some((listed, versions)) = counted[i] {
+                return Posted::Own { listed, versions };
+            }
+            let near = i.saturating_sub(WINNOW_WINDOW)..(i + WINNOW_WINDOW + 1).min(shingles.len());
+            near.filter(|&j| dfs[j] == dfs[i])
+                .filter_map(|j| counted[j].map(|(_, v)| (i.abs_diff(j), v)))
+                .min()
+                .map_or(Posted::Unknown, |(_, v)| Posted::Near(v))
         })
         .collect()
 }
 
 /// Versions among the aligned documents whose exact matches hold each shingle (see
 /// [`independent_dfs`]).
-fn aligned_versions(index: &Index, shingles: &[Shingle], dfs: &[u32], matches: &[Match]) -> Vec<u32> {
+fn aligned_versions(index: &Index, shingles: &[Shingle], dfs: &[u32], matches: &[Match]) -> Vec<Aligned> {
     let mut docs: Vec<u32> = matches.iter().map(|m| m.source.doc).collect();
     docs.sort_unstable();
     docs.dedup();
-    if docs.len() < 2 {
-        return vec![0; shingles.len()];
-    }
     let sketches: Vec<&[u64]> = docs.iter().map(|&d| index.sketch(d)).collect();
     count_versions(shingles, dfs, matches, &docs, &families(&sketches))
 }
@@ -106,10 +150,7 @@ fn count_versions(
     matches: &[Match],
     docs: &[u32],
     family: &[usize],
-) -> Vec<u32> {
-    if family.iter().enumerate().all(|(i, &f)| f == i) {
-        return vec![0; shingles.len()];
-    }
+) -> Vec<Aligned> {
     let family_of: HashMap<u32, usize> = docs.iter().zip(family).map(|(&d, &f)| (d, f)).collect();
     let mut holders: Vec<(usize, u32)> = Vec::new();
     shingles
@@ -117,7 +158,7 @@ fn count_versions(
         .zip(dfs)
         .map(|(s, &df)| {
             if df < 2 {
-                return 0;
+                return Aligned::default();
             }
             let (start, end) = (s.start as usize, s.end as usize);
             holders.clear();
@@ -129,7 +170,10 @@ fn count_versions(
             holders.sort_unstable();
             holders.dedup();
             // Every document of a family beyond its first is a version, not another writer.
-            holders.windows(2).filter(|w| w[0].0 == w[1].0).count() as u32
+            Aligned {
+                holders: holders.len() as u32,
+                versions: holders.windows(2).filter(|w| w[0].0 == w[1].0).count() as u32,
+            }
         })
         .collect()
 }
@@ -159,6 +203,9 @@ mod tests {
         let shingles = [sh(0, 6), sh(12, 18), sh(22, 28), sh(40, 46)];
         let got = count_versions(&shingles, &[3, 9, 6, 4], &matches, &[4, 7, 9, 12], &[0, 0, 0, 3]);
         // 0..6: in 4, 7, 9 (two versions); 12..18: 4, 7, 9 and 12; 22..28: 4 and 7; 40..46: no match.
-        assert_eq!(got, vec![2, 2, 1, 0]);
+        let versions: Vec<u32> = got.iter().map(|a| a.versions).collect();
+        let holders: Vec<u32> = got.iter().map(|a| a.holders).collect();
+        assert_eq!(versions, vec![2, 2, 1, 0]);
+        assert_eq!(holders, vec![3, 4, 2, 0]);
     }
 }

@@ -79,6 +79,28 @@ pub fn specific_run(min_run: usize) -> usize {
     (min_run * 3).div_ceil(4).max(SEED_GRAM + 2)
 }
 
+/// Independent documents (version families, `index::versions::count_families`) up to which
+/// `min_run` alone tells a copied run from a chance echo of the genre …
+pub const CHANCE_BASE_DOCS: usize = 64;
+/// … and at most this many chars added beyond it, however large the corpus: a copied sentence of
+/// the genre is 18 to 40 chars, and an exact run of [`LONG_EXACT_FACTOR`] × `min_run` counts
+/// whatever the corpus.
+pub const CHANCE_MAX_EXTRA: usize = 7;
+
+/// The exact length from which a run whose wording only its source holds is evidence of copying,
+/// in a corpus of `independent_docs` documents: `min_run`, plus one char for each doubling of the
+/// corpus beyond [`CHANCE_BASE_DOCS`]. Like BLAST's E-value, the floor grows with the database:
+/// the more independent writers a corpus holds, the longer the formula one of them shares with
+/// the draft by chance (two 2026 provincial reports share 「进一步缩小城乡居民收入差距」 and
+/// 「发表重要讲话、作出重要指示，为我们」, 13 and 15 chars, with no third document holding them;
+/// on the shared benchmark at 50 MB, ≈ 2,700 independent documents, such echoes ran to 17 chars
+/// while the copied sentences ran from 18). Versions count once, so ten copies of a corpus need
+/// no longer runs than one.
+pub fn chance_run(min_run: usize, independent_docs: usize) -> usize {
+    let doublings = (independent_docs / CHANCE_BASE_DOCS).checked_ilog2().unwrap_or(0) as usize;
+    min_run + doublings.min(CHANCE_MAX_EXTRA)
+}
+
 /// An exact match this many times `min_run` long (39 chars at 13) counts as copying whoever else
 /// holds it: the genre's formulas run 6 to 20 chars (「确保政府工作始终在法治轨道上运行」, 16), while
 /// a passage recycled through three reports is shared by all three.
@@ -122,6 +144,14 @@ pub const VERSION_MIN_JACCARD: f64 = 0.5;
 /// documents (< 0.2) stay far apart on either side of [`VERSION_MIN_JACCARD`], at 256 bytes per
 /// document.
 pub const VERSION_SKETCH: usize = 32;
+
+/// Counting a corpus's independent documents compares only documents that share one of their
+/// smallest this many sketch hashes: versions (Jaccard ≈ 0.9) share at least one of four with
+/// probability above 0.999, and each document joins four buckets.
+pub const VERSION_BUCKET_HASHES: usize = 4;
+/// … and skips a bucket of more documents than this: a hash that many documents hold is a phrase
+/// of the genre (「第一条　为了」), and the versions among them share other hashes as well.
+pub const VERSION_BUCKET_MAX: usize = 256;
 
 /// A run is boilerplate when at least this share of its chars is covered by 套话 shingles.
 pub const BOILERPLATE_RUN_SHARE: f64 = 0.5;

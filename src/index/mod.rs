@@ -232,6 +232,9 @@ pub struct Index {
     post_delta: (Vec<u64>, Vec<u32>),
     /// Number of documents indexed.
     pub docs: usize,
+    /// Number of independent documents among them, versions of one text counted once
+    /// ([`versions::count_families`]): how many writers could echo a draft by chance.
+    pub independent_docs: usize,
     /// Document frequency from which a shingle is 套话.
     pub boilerplate_df: u32,
 }
@@ -307,6 +310,8 @@ impl Index {
                 && part.doc_start() == doc_start.as_slice();
         }
         let docs = names.len();
+        let independent_docs =
+            versions::count_families(docs_at.iter().map(|&(pi, d)| parts[pi as usize].sketch(d as usize)));
         Ok(Index {
             parts,
             docs_at,
@@ -315,6 +320,7 @@ impl Index {
             df_delta: (removed.df_keys, removed.df_counts),
             post_delta: (removed.post_keys, removed.post_counts),
             docs,
+            independent_docs,
             boilerplate_df: boilerplate_min_df(docs),
         })
     }

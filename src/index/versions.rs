@@ -3,7 +3,8 @@
 //! estimated from bottom-k MinHash sketches of their distinct shingles ([`super::DocPrints::sketch`]),
 //! which the index stores per document.
 
-use crate::params::VERSION_MIN_JACCARD;
+use crate::params::{VERSION_BUCKET_HASHES, VERSION_BUCKET_MAX, VERSION_MIN_JACCARD};
+use std::collections::HashMap;
 
 /// The Jaccard share of two documents' shingle sets, estimated from their bottom-k sketches: the
 /// share of the union's smallest hashes that both hold. A sketch shorter than the other is a whole
@@ -41,13 +42,6 @@ pub fn resemblance(a: &[u64], b: &[u64]) -> f64 {
 /// linkage over pairs whose [`resemblance`] is at least [`VERSION_MIN_JACCARD`].
 pub fn families(sketches: &[&[u64]]) -> Vec<usize> {
     let mut family: Vec<usize> = (0..sketches.len()).collect();
-    fn root(family: &mut [usize], mut i: usize) -> usize {
-        while family[i] != i {
-            family[i] = family[family[i]];
-            i = family[i];
-        }
-        i
-    }
     for a in 0..sketches.len() {
         for b in a + 1..sketches.len() {
             let (ra, rb) = (root(&mut family, a), root(&mut family, b));
@@ -57,6 +51,46 @@ pub fn families(sketches: &[&[u64]]) -> Vec<usize> {
         }
     }
     (0..sketches.len()).map(|i| root(&mut family, i)).collect()
+}
+
+/// How many independent documents (version families) `sketches` hold, without comparing every
+/// pair: versions share most of their smallest hashes, so only documents that share one of their
+/// [`VERSION_BUCKET_HASHES`] smallest are compared. A hash shared by more than
+/// [`VERSION_BUCKET_MAX`] documents is a phrase of the genre, not the mark of one text.
+pub fn count_families<'a>(sketches: impl Iterator<Item = &'a [u64]>) -> usize {
+    let sketches: Vec<&[u64]> = sketches.collect();
+    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (d, s) in sketches.iter().enumerate() {
+        for &h in s.iter().take(VERSION_BUCKET_HASHES) {
+            buckets.entry(h).or_default().push(d);
+        }
+    }
+    let mut family: Vec<usize> = (0..sketches.len()).collect();
+    let mut keys: Vec<u64> = buckets.keys().copied().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let members = &buckets[&key];
+        if members.len() < 2 || members.len() > VERSION_BUCKET_MAX {
+            continue;
+        }
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                let (ra, rb) = (root(&mut family, a), root(&mut family, b));
+                if ra != rb && resemblance(sketches[a], sketches[b]) >= VERSION_MIN_JACCARD {
+                    family[ra.max(rb)] = ra.min(rb);
+                }
+            }
+        }
+    }
+    (0..sketches.len()).filter(|&d| root(&mut family, d) == d).count()
+}
+
+fn root(family: &mut [usize], mut i: usize) -> usize {
+    while family[i] != i {
+        family[i] = family[family[i]];
+        i = family[i];
+    }
+    i
 }
 
 #[cfg(test)]
@@ -72,5 +106,8 @@ mod tests {
         assert!((resemblance(&a, &c) - 16.0 / 32.0).abs() < 1e-9);
         assert!((resemblance(&a[..3], &a[..3]) - 1.0).abs() < 1e-9);
         assert_eq!(families(&[&a, &b, &c[8..]]), vec![0, 0, 2]);
+        assert_eq!(count_families([&a[..], &b, &c[8..]].into_iter()), 2);
+        let far: Vec<u64> = (100..132).collect();
+        assert_eq!(count_families([&a[..], &a, &far].into_iter()), 2);
     }
 }
