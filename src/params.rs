@@ -299,7 +299,8 @@ pub const PAIR_MIN_DOC_SHARE: f64 = 0.5;
 pub const SERVE_MAX_DRAFTS: usize = 200;
 
 /// Checks `chachong serve` keeps, with their drafts and reports, in its working folder; past this
-/// the oldest finished one is removed, so a page left open for weeks does not fill the disk.
+/// the oldest one not queued or running is removed, so a page left open for weeks does not fill
+/// the disk.
 pub const SERVE_MAX_JOBS: usize = 32;
 
 /// Corpus documents the page lists by name (all are counted): a list longer than a few thousand

@@ -15,7 +15,7 @@ use crate::ingest::read_document_with;
 use crate::open::{self, Access};
 use crate::params::{SERVE_LIST_DOCS, SERVE_MAX_DRAFTS, SERVE_MAX_JOBS};
 use crate::report::{is_empty, status, write_reports, DraftReport, Unchecked};
-use crate::review::{self, pct};
+use crate::review::{self, pct, Review};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -145,6 +145,8 @@ pub struct Finished {
     /// Where the reports were written (none when no draft could be read: nothing is written then,
     /// as with `check`).
     pub report_dir: Option<PathBuf>,
+    /// What the HTML report shows, for the formats rendered from it.
+    pub review: Option<Review>,
     /// The draft sections of the HTML report to open, so that copied paragraphs show their source.
     open: Vec<String>,
 }
@@ -183,10 +185,16 @@ impl Download {
         }
     }
 
-    /// The file's bytes, as `check` writes it (the CSVs) or `check --html` (the report).
+    /// The file's bytes: the CSVs as `check` writes them and the HTML report as `check --html`
+    /// does, read from the check's report folder. A format written on demand renders it here
+    /// from the check's reports or its review, into that folder.
     pub fn bytes(self, f: &Finished) -> io::Result<Vec<u8>> {
         let dir = f.report_dir.as_deref().ok_or_else(|| io::Error::other("no report was written"))?;
-        std::fs::read(dir.join(self.name()))
+        match self {
+            Download::Paragraphs | Download::Spans | Download::Documents | Download::Html => {
+                std::fs::read(dir.join(self.name()))
+            }
+        }
     }
 }
 
@@ -353,18 +361,18 @@ impl App {
         Ok(name.to_string())
     }
 
-    /// A new check, open for drafts. The oldest finished checks beyond [`SERVE_MAX_JOBS`] go,
-    /// with their files.
+    /// A new check, open for drafts. The oldest checks beyond [`SERVE_MAX_JOBS`] that are not queued
+    /// or running go, with their files.
     pub fn new_job(&self) -> Result<u64, Refusal> {
         let mut s = self.state();
-        let finished: Vec<u64> = s
+        let idle: Vec<u64> = s
             .jobs
             .iter()
-            .filter(|(_, j)| matches!(j.phase, Phase::Done(_) | Phase::Failed(_)))
+            .filter(|(_, j)| !matches!(j.phase, Phase::Queued | Phase::Checking))
             .map(|(&k, _)| k)
             .collect();
         let excess = (s.jobs.len() + 1).saturating_sub(SERVE_MAX_JOBS);
-        for id in finished.into_iter().take(excess) {
+        for id in idle.into_iter().take(excess) {
             if let Some(job) = s.jobs.remove(&id) {
                 let _ = std::fs::remove_dir_all(&job.dir);
             }
@@ -445,19 +453,18 @@ impl App {
             }
         }
         let open = open_ids(&reports);
-        let mut finished = Finished { reports, unchecked, report_dir: None, open };
+        let mut finished = Finished { reports, unchecked, report_dir: None, review: None, open };
         if !finished.reports.is_empty() {
             let out = dir.join("reports");
+            let review = review::from_check(&finished.reports, &drafts, &corpus);
             let written = write_reports(&out, &finished.reports, &finished.unchecked, true)
                 .and_then(|()| review::run_manifest(&finished.reports, &drafts, &corpus).write(&out))
-                .and_then(|()| {
-                    let review = review::from_check(&finished.reports, &drafts, &corpus);
-                    review::html::write(&out.join(Download::Html.name()), &review)
-                });
+                .and_then(|()| review::html::write(&out.join(Download::Html.name()), &review));
             if let Err(e) = written {
                 return self.set_phase(id, Phase::Failed(format!("cannot write the reports: {e}")));
             }
             finished.report_dir = Some(out);
+            finished.review = Some(review);
         }
         self.set_phase(id, Phase::Done(Box::new(finished)));
     }
