@@ -114,14 +114,14 @@ impl Served {
         }
     }
 
-    /// Stops the server as Ctrl-C does.
-    fn interrupt(&mut self) {
+    /// Stops the server with `signal` (`-INT`: as Ctrl-C does).
+    fn stop(&mut self, signal: &str) {
         let status =
-            Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().expect("kill");
+            Command::new("kill").args([signal, &self.child.id().to_string()]).status().expect("kill");
         assert!(status.success());
         let started = Instant::now();
         while self.child.try_wait().expect("wait").is_none() {
-            assert!(started.elapsed() < Duration::from_secs(20), "Ctrl-C did not stop the server");
+            assert!(started.elapsed() < Duration::from_secs(20), "kill {signal} did not stop the server");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -357,7 +357,7 @@ fn requests_are_held_to_the_host_the_key_and_the_limits() {
     );
 
     // Ctrl-C stops it and removes its working folder.
-    s.interrupt();
+    s.stop("-INT");
     assert!(files_below(&work).is_empty(), "{:?}", files_below(&work));
 }
 
@@ -560,6 +560,12 @@ fn the_page_in_chromium_shows_what_check_reports() {
     let console: Vec<&str> =
         seen["console"].as_array().expect("console").iter().filter_map(|m| m.as_str()).collect();
     assert!(console.iter().all(|m| m.contains("409")), "{console:?}");
+
+    // SIGTERM, as a closed session sends, removes the working folder too.
+    let mut s = s;
+    assert!(!files_below(&work).is_empty());
+    s.stop("-TERM");
+    assert!(files_below(&work).is_empty(), "{:?}", files_below(&work));
 
     if let Some(dest) = std::env::var_os("CHACHONG_SCREENSHOT") {
         std::fs::copy(&shot, dest).expect("screenshot copied");

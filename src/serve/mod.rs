@@ -16,8 +16,8 @@
 //! - its path must start with a random key, printed in the URL and known to no other page;
 //! - an upload over the file limit of `check` (`--max-file-mb`) is refused before it is read;
 //! - a file name from a request is kept only if it is one plain, safe file name ([`names`]);
-//! - files are written only into the working folder (a temporary folder, removed on Ctrl-C), the
-//!   corpus folder and the index folder.
+//! - files are written only into the working folder (a temporary folder, removed on Ctrl-C or
+//!   SIGTERM), the corpus folder and the index folder.
 //!
 //! Routes ([`http`]): the page at `/KEY/`, its JSON API below `/KEY/api/`, a check's HTML report
 //! and downloads below `/KEY/jobs/N/`. The work itself (checks, index updates) runs on one worker
@@ -97,7 +97,7 @@ impl Server {
         &self.app.work
     }
 
-    /// Answers requests until Ctrl-C, then removes the working folder.
+    /// Answers requests until Ctrl-C (or SIGTERM), then removes the working folder.
     pub fn run(self) -> Result<(), ServeError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
@@ -108,6 +108,18 @@ impl Server {
         let result = runtime.block_on(async {
             let listener = tokio::net::TcpListener::from_std(self.listener).map_err(ServeError::Runtime)?;
             tokio::spawn(accept(listener, app.clone()));
+            #[cfg(unix)]
+            {
+                // `kill` and a closed session's SIGTERM clear the working folder as Ctrl-C does.
+                use tokio::signal::unix::{signal, SignalKind};
+                let mut term = signal(SignalKind::terminate()).map_err(ServeError::Runtime)?;
+                let app = app.clone();
+                tokio::spawn(async move {
+                    term.recv().await;
+                    app.remove_work_dir();
+                    std::process::exit(0);
+                });
+            }
             tokio::signal::ctrl_c().await.map_err(ServeError::Runtime)
         });
         app.remove_work_dir();

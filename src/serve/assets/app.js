@@ -29,7 +29,7 @@
       index_failed: '无法打开语料库：{0}',
       indexed_yes: '已索引', indexed_no: '待索引',
       waiting: '待上传', uploading: '正在上传…… {0}', uploaded: '已上传', added: '已加入语料库',
-      queued: '排队中（等待索引更新完成）……', checking: '正在检查…… {0}/{1} 篇草稿', done: '检查完成。',
+      queued: '排队中……', queued_index: '排队中（等待索引更新完成）……', checking: '正在检查…… {0}/{1} 篇草稿', done: '检查完成。',
       failed: '检查失败：{0}',
       status_empty: '没有可比对的文字（空白或无法识别为文字）',
       status_unreadable: '无法读取：{0}',
@@ -77,7 +77,7 @@
       index_failed: 'The corpus cannot be opened: {0}',
       indexed_yes: 'indexed', indexed_no: 'pending',
       waiting: 'to upload', uploading: 'uploading… {0}', uploaded: 'uploaded', added: 'added to the corpus',
-      queued: 'waiting (for the index update to finish)…', checking: 'checking… {0}/{1} drafts', done: 'Done.',
+      queued: 'waiting…', queued_index: 'waiting (for the index update to finish)…', checking: 'checking… {0}/{1} drafts', done: 'Done.',
       failed: 'The check failed: {0}',
       status_empty: 'no text to compare (blank, or nothing readable as text)',
       status_unreadable: 'cannot be read: {0}',
@@ -292,7 +292,7 @@
     bar.hidden = v.phase === 'done' || v.phase === 'failed';
     bar.max = Math.max(1, v.total);
     bar.value = v.checked;
-    text.textContent = v.phase === 'queued' ? t('queued')
+    text.textContent = v.phase === 'queued' ? t(v.index_updating ? 'queued_index' : 'queued')
       : v.phase === 'checking' || v.phase === 'open' ? t('checking', v.checked, v.total)
       : v.phase === 'failed' ? t('failed', v.error)
       : t('done');
