@@ -56,6 +56,7 @@ pub fn run(args: Args) -> Outcome {
         roots.extend(args.against.as_deref());
         let opened = open_corpus(&roots, Access::ThisRunOnly, &loading)?;
         let corpus = &opened.corpus;
+        super::say_chance_run(corpus, min_run);
         // Documents are numbered by name, so the reference corpus's are found by their path.
         let audited: Vec<u32> =
             (0..corpus.len() as u32).filter(|&d| corpus.doc(d).doc.path.starts_with(&args.corpus)).collect();

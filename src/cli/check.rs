@@ -97,6 +97,7 @@ pub fn run(args: Args) -> Outcome {
     };
     let opened = open_corpus(&[&args.corpus], access, &loading)?;
     let corpus = &opened.corpus;
+    super::say_chance_run(corpus, min_run);
     let checker =
         Checker { analyzer: loading.get(), corpus, settings: Settings { min_run, ..Settings::default() } };
     let (files, repeated) = distinct_drafts(&inputs.files);

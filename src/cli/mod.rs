@@ -175,6 +175,20 @@ pub fn say_notes(notes: &[impl std::fmt::Display]) {
     }
 }
 
+/// Says on stderr, when the corpus is large enough to raise it, from how many chars a run whose
+/// wording only its source holds counts as copying ([`chachong::params::chance_run`]).
+pub fn say_chance_run(corpus: &chachong::corpus::Corpus, min_run: usize) {
+    let n = corpus.index.independent_docs;
+    let run = chachong::params::chance_run(min_run, n);
+    if run > min_run {
+        eprintln!(
+            "chachong: {n} independent documents in the corpus: a run of wording only its source holds \
+             counts as copying from {run} chars (--min-run {min_run}, one more per doubling beyond {})",
+            chachong::params::CHANCE_BASE_DOCS
+        );
+    }
+}
+
 /// Names on stderr the corpus files that could not be read.
 pub fn say_skipped(errors: &[IngestError]) {
     for e in errors {
