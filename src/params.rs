@@ -316,6 +316,18 @@ pub const PAIR_PASSAGES: usize = 3;
 /// Chars of `pairs.csv`'s `shared_text`: the longest passages, joined by ` … `, cut here — a few
 /// sentences, within what a spreadsheet cell shows when widened.
 pub const PAIR_TEXT_CHARS: usize = 200;
+/// Drafts one check of `chachong serve` takes: a folder of a year's drafts, while the uploads a
+/// page can pile into the working folder stay bounded (this many times `--max-file-mb`).
+pub const SERVE_MAX_DRAFTS: usize = 200;
+
+/// Checks `chachong serve` keeps, with their drafts and reports, in its working folder; past this
+/// the oldest one not queued or running is removed, so a page left open for weeks does not fill
+/// the disk.
+pub const SERVE_MAX_JOBS: usize = 32;
+
+/// Corpus documents the page lists by name (all are counted): a list longer than a few thousand
+/// rows is no help to read and slows the page that polls it.
+pub const SERVE_LIST_DOCS: usize = 2000;
 
 #[cfg(test)]
 mod tests {

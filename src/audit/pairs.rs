@@ -256,6 +256,8 @@ mod tests {
         }
     }
 
+    use crate::table::Lang;
+
     #[test]
     fn shared_text_joins_the_passages_and_is_cut_to_its_length() {
         let r = row(vec![passage(" 坚持稳中求进工作总基调。"), passage("深化供给侧结构性改革")]);
@@ -268,9 +270,10 @@ mod tests {
 
     #[test]
     fn shared_text_that_starts_like_a_formula_is_written_as_text() {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        write(&mut w, &[row(vec![passage("-1.5%的降幅")])]).unwrap();
-        let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        crate::report::write_table(dir.path(), &table(&[row(vec![passage("-1.5%的降幅")])]), false, Lang::En)
+            .unwrap();
+        let csv = std::fs::read_to_string(dir.path().join("pairs.csv")).unwrap();
         assert!(csv.ends_with(",unknown,'-1.5%的降幅\n"), "{csv}");
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod check;
 pub mod index;
 pub mod review;
+pub mod serve;
 
 use chachong::analyze::{Analyzer, Loading};
 use chachong::index::store::{Progress, StoreError, UpdateReport};
@@ -36,6 +37,8 @@ pub enum Error {
     Write { what: &'static str, path: PathBuf, source: std::io::Error },
     #[error("cannot write the PDF report {}: {source}", path.display())]
     Pdf { path: PathBuf, source: chachong::pdf::PdfError },
+    #[error("{0}")]
+    Serve(chachong::serve::ServeError),
     #[error("cannot start {threads} worker threads: {source}")]
     Threads { threads: usize, source: rayon::ThreadPoolBuildError },
 }
