@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 /// The temporary name `path` is written under: hidden, and marked with the process id so that two
 /// writers never share one.
 pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".{}.tmp", std::process::id()));
+    path.with_file_name(name)
 }
 
 /// Writes `path` atomically: `fill` writes the contents into a buffered temporary file, which is

@@ -15,10 +15,12 @@
 //! ```
 //!
 //! `draft` is the name the reports use, the absolute path and the text's XXH3-64 in hex; `source`
-//! is a corpus document that spans.csv cites and its hash. A tab, newline or backslash in a field
-//! is written `\t`, `\n`, `\\`. Unknown records are ignored, so later versions can add some.
+//! is a corpus document that spans.csv cites and its hash. Paths are written as reports show
+//! names ([`crate::names`]: a name that is not UTF-8 is kept, not made lossy). A tab, newline or
+//! backslash in a field is written `\t`, `\n`, `\\`. Unknown records are ignored, so later versions can add some.
 
 use crate::atomic::write_atomic;
+use crate::names::{path_of, shown_path};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -71,13 +73,13 @@ impl Manifest {
             format!("{MANIFEST_HEADER} the files this report was made from (read by `chachong review`)\n");
         out.push_str(&format!("version\t{}\n", escape(&self.version)));
         if let Some(c) = &self.corpus {
-            out.push_str(&format!("corpus\t{}\n", escape(&c.to_string_lossy())));
+            out.push_str(&format!("corpus\t{}\n", escape(&shown_path(c))));
         }
         for d in &self.drafts {
             out.push_str(&format!(
                 "draft\t{}\t{}\t{:016x}\n",
                 escape(&d.name),
-                escape(&d.path.to_string_lossy()),
+                escape(&shown_path(&d.path)),
                 d.hash
             ));
         }
@@ -100,10 +102,10 @@ impl Manifest {
             let hash = |s: &str| u64::from_str_radix(s, 16).map_err(|_| bad());
             match fields[0].as_str() {
                 "version" if fields.len() >= 2 => m.version = fields[1].clone(),
-                "corpus" if fields.len() >= 2 => m.corpus = Some(PathBuf::from(&fields[1])),
+                "corpus" if fields.len() >= 2 => m.corpus = Some(path(&fields[1])),
                 "draft" if fields.len() >= 4 => m.drafts.push(ManifestDraft {
                     name: fields[1].clone(),
-                    path: PathBuf::from(&fields[2]),
+                    path: path(&fields[2]),
                     hash: hash(&fields[3])?,
                 }),
                 "source" if fields.len() >= 3 => m.sources.push((fields[1].clone(), hash(&fields[2])?)),
@@ -143,6 +145,11 @@ impl Manifest {
     pub fn source_hash(&self, name: &str) -> Option<u64> {
         self.sources.iter().find(|(n, _)| n == name).map(|&(_, h)| h)
     }
+}
+
+/// The path a manifest field names (paths are written as [`shown_path`] shows them).
+fn path(field: &str) -> PathBuf {
+    path_of(field).unwrap_or_else(|| PathBuf::from(field))
 }
 
 fn escape(s: &str) -> String {

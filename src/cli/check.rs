@@ -109,7 +109,8 @@ pub fn run(args: Args) -> Outcome {
             p.display()
         );
     }
-    let drafts: Vec<(PathBuf, String)> = files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
+    let drafts: Vec<(PathBuf, String)> =
+        files.iter().map(|p| (p.clone(), chachong::names::shown_path(p))).collect();
     let mut reports = Vec::new();
     let mut unchecked = Vec::new();
     let bar = progress_bar("checking".to_string(), "drafts");

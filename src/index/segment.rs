@@ -75,7 +75,9 @@ pub enum Section {
     SimTable3 = 11,
     /// u64 per document + 1: offsets into `Names`.
     NameOffsets = 12,
-    /// The documents' names (paths relative to the corpus root), UTF-8, concatenated.
+    /// The documents' names (paths relative to the corpus root, `/`-separated), concatenated: the
+    /// bytes the file system gave, which need not be UTF-8 (format version 4; version 3 held
+    /// them lossily, so that two GBK names could be one).
     Names = 13,
     /// u64 × 3 per document: file size, modification time (ns since the epoch), xxh3 of the bytes.
     DocMeta = 14,
@@ -183,8 +185,6 @@ pub enum Damage {
     /// A length or offset of the section points outside what it indexes, or its size disagrees
     /// with the number of documents or paragraphs.
     OutOfBounds(Section),
-    /// A document name that is not UTF-8.
-    NameNotUtf8,
 }
 
 impl fmt::Display for Damage {
@@ -198,7 +198,6 @@ impl fmt::Display for Damage {
             Damage::SectionChecksum(s) => write!(f, "checksum mismatch in section {s:?}"),
             Damage::BodyChecksum => write!(f, "body checksum mismatch"),
             Damage::OutOfBounds(s) => write!(f, "lengths or offsets out of bounds in section {s:?}"),
-            Damage::NameNotUtf8 => write!(f, "document name is not UTF-8"),
         }
     }
 }

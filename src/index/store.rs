@@ -474,7 +474,7 @@ fn fingerprint_batch(
             Err(e) => errors.push(e),
         }
     }
-    docs.sort_by(|a, b| a.name.cmp(&b.name));
+    super::build::sort_by_name(&mut docs);
     docs
 }
 
@@ -487,7 +487,11 @@ fn add_removals(index: &Index, root: &Path, analyzer: &Analyzer, docs: &[u32], r
             let (part, d) = index.doc_at(doc);
             let cd = part.stored(d).map(|s| CorpusDoc {
                 name: index.name(doc).to_string(),
-                doc: Document { path: root.join(index.name(doc)), text: s.text, paragraphs: s.paragraphs },
+                doc: Document {
+                    path: crate::names::join(root, index.name(doc)),
+                    text: s.text,
+                    paragraphs: s.paragraphs,
+                },
             });
             cd.map(|cd| fingerprint_document(analyzer, &cd)).unwrap_or_default()
         })

@@ -21,6 +21,7 @@ use crate::index::store;
 use crate::ingest::{read_document, Document};
 use crate::manifest::{absolute, text_hash, Manifest};
 use crate::marks::MarkTable;
+use crate::names;
 use crate::normalize::normalize;
 use crate::report::{DraftReport, SourceShare};
 use marked::{Marked, RunSpec, RunTag};
@@ -182,13 +183,15 @@ struct DiskTexts<'a> {
 
 impl Texts for DiskTexts<'_> {
     fn draft(&self, name: &str) -> (String, Result<Document, String>) {
-        let path =
-            self.manifest.and_then(|m| m.draft(name)).map_or_else(|| PathBuf::from(name), |d| d.path.clone());
+        let path = match self.manifest.and_then(|m| m.draft(name)) {
+            Some(d) => d.path.clone(),
+            None => names::path_of(name).unwrap_or_else(|| PathBuf::from(name)),
+        };
         read(&path)
     }
 
     fn source(&self, name: &str) -> (String, Result<Document, String>) {
-        let (shown, doc) = read(&self.corpus.join(name));
+        let (shown, doc) = read(&names::join(&self.corpus, name));
         if doc.is_ok() {
             return (shown, doc);
         }
@@ -223,7 +226,7 @@ impl Texts for CheckTexts<'_> {
     }
 
     fn source(&self, name: &str) -> (String, Result<Document, String>) {
-        let shown = absolute(&self.corpus.root.join(name)).display().to_string();
+        let shown = absolute(&names::join(&self.corpus.root, name)).display().to_string();
         match self.corpus.find(name) {
             Some(id) => (shown, Ok(self.corpus.doc(id).doc.clone())),
             None => (shown, Err("not in the corpus".into())),

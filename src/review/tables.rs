@@ -246,7 +246,13 @@ fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) 
             format!("{}: cannot read: {e}", path.display())
         }
     })?;
-    let text = crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    // As chachong wrote it, UTF-8 is taken as it is: a report on files named lossily by another
+    // tool holds many U+FFFD, which the guess for documents of unknown encoding takes for a
+    // binary file. A CSV saved again by Excel or WPS in GBK is decoded as a document would be.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?,
+    };
     let text = text.trim_start_matches('\u{feff}');
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = [b',', b';', b'\t']
