@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => cli::audit::run(args),
     };
     outcome.unwrap_or_else(|e| {
-        eprintln!("chachong: {e}");
+        eprintln!("chachong: {}", chachong::names::terminal_safe(&e.to_string()));
         ExitCode::from(2)
     })
 }

@@ -160,23 +160,21 @@ pub fn join(root: &Path, name: &str) -> PathBuf {
 }
 
 /// `text` made safe to print to a terminal: control characters (an escape sequence in a file
-/// name could recolour, move or clear the screen, or a carriage return overwrite a line) and the
-/// bidirectional overrides (which can show a name reversed) are written as `\u{…}` escapes, with
-/// `\n` and `\t` kept as the layout of the message.
+/// name could recolour, move or clear the screen, or a carriage return overwrite a line) are shown
+/// as their control pictures (ESC as ␛, as `chachong review` shows them), C1 controls and the
+/// bidirectional overrides (which can show a name reversed) as U+FFFD; `\n` and `\t` are kept as
+/// the layout of the message.
 pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    let shown = |c: char| match c {
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or(char::REPLACEMENT_CHARACTER),
+        '\x7f' => '\u{2421}',
+        _ => char::REPLACEMENT_CHARACTER,
+    };
+    Cow::Owned(text.chars().map(|c| if unsafe_char(c) { shown(c) } else { c }).collect())
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -251,7 +249,7 @@ mod tests {
     #[test]
     fn escape_codes_are_neutralised_for_the_terminal() {
         let name = "a\u{1b}[31mred\u{1b}[0m\r\u{7}b\u{202e}txt.exe";
-        assert_eq!(terminal_safe(name), "a\\u{1b}[31mred\\u{1b}[0m\\u{d}\\u{7}b\\u{202e}txt.exe");
+        assert_eq!(terminal_safe(name), "a␛[31mred␛[0m␍␇b\u{fffd}txt.exe");
         assert!(matches!(terminal_safe("报告.txt: skipped\n\tnext"), Cow::Borrowed(_)));
     }
 }

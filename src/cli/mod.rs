@@ -2,6 +2,28 @@
 //! configuration once, calls the library, and says on stdout and stderr what was done. `main.rs`
 //! only parses the command line and hands over.
 
+/// A line on stderr after `chachong: `, shown by [`chachong::names::terminal_safe`]: a file name
+/// holding escape codes must not recolour or clear the user's terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("chachong: {}", chachong::names::terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// Text on stdout, shown likewise.
+macro_rules! show {
+    ($($arg:tt)*) => {
+        print!("{}", chachong::names::terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// A line on stdout, shown likewise.
+macro_rules! showln {
+    ($($arg:tt)*) => {
+        println!("{}", chachong::names::terminal_safe(&format!($($arg)*)))
+    };
+}
+
 pub mod audit;
 pub mod check;
 pub mod index;
@@ -127,7 +149,7 @@ pub fn with_progress<T>(message: String, work: impl FnOnce(&Progress) -> T) -> T
     let progress = Progress {
         files_found: &|n| bar.set_length(n),
         tick: &|n| bar.inc(n),
-        say: &|m| bar.suspend(|| eprintln!("chachong: {m}")),
+        say: &|m| bar.suspend(|| say!("{m}")),
     };
     let result = work(&progress);
     bar.finish_and_clear();
@@ -161,27 +183,27 @@ pub fn write_html(path: &Path, review: &chachong::review::Review) -> Result<(), 
         path: path.to_path_buf(),
         source,
     })?;
-    println!("HTML report written to {}", path.display());
+    showln!("HTML report written to {}", path.display());
     Ok(())
 }
 
 /// Says on stderr what the corpus walk left out (lock files, special files, chachong's reports).
 pub fn say_notes(notes: &[impl std::fmt::Display]) {
     for n in notes {
-        eprintln!("chachong: {n}");
+        say!("{n}");
     }
 }
 
 /// Names on stderr the corpus files that could not be read.
 pub fn say_skipped(errors: &[IngestError]) {
     for e in errors {
-        eprintln!("chachong: skipped corpus file {e}");
+        say!("skipped corpus file {e}");
     }
 }
 
 /// Says on stderr what an update did to the index in `dir`.
 pub fn say_update(dir: &Path, docs: usize, report: &UpdateReport) {
-    eprintln!("chachong: {}", describe_update(dir, docs, report));
+    say!("{}", describe_update(dir, docs, report));
 }
 
 fn describe_update(dir: &Path, docs: usize, r: &UpdateReport) -> String {
