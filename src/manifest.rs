@@ -12,14 +12,17 @@
 //! corpus→/abs/path/corpus
 //! draft→examples/draft.docx→/abs/path/examples/draft.docx→0c3dc35596d2c137
 //! source→govreports/national/2025_国务院_政府工作报告.txt→4e4e2043ff99da2c
+//! rows→paragraphs.csv→5d41402abc4b2a76
 //! ```
 //!
 //! `draft` is the name the reports use, the absolute path and the text's XXH3-64 in hex; `source`
-//! is a corpus document that spans.csv cites and its hash. Paths are written as reports show
-//! names ([`crate::names`]: a name that is not UTF-8 is kept, not made lossy). A tab, newline or
-//! backslash in a field is written `\t`, `\n`, `\\`. Unknown records are ignored, so later versions can add some.
+//! is a corpus document that spans.csv cites and its hash; `rows` is a CSV of the run and a digest
+//! of the rows it holds (see `review::tables::digests`), by which review tells a set of one run's
+//! files from a mix. Paths are written as reports show names ([`crate::names`]: a name that is not
+//! UTF-8 is kept, not made lossy). A tab, newline or backslash in a field is written `\t`, `\n`,
+//! `\\`. Unknown records are ignored, so later versions can add some.
 
-use crate::atomic::write_atomic;
+use crate::atomic::{FileSet, SetError};
 use crate::names::{path_of, shown_path};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -42,6 +45,8 @@ pub struct Manifest {
     pub drafts: Vec<ManifestDraft>,
     /// Cited corpus documents (report name) and the hash of their text.
     pub sources: Vec<(String, u64)>,
+    /// The run's CSVs (file name) and what each says ([`crate::review::tables::digests`]).
+    pub rows: Vec<(String, u64)>,
 }
 
 /// One draft of a run.
@@ -86,6 +91,9 @@ impl Manifest {
         for (name, hash) in &self.sources {
             out.push_str(&format!("source\t{}\t{hash:016x}\n", escape(name)));
         }
+        for (file, digest) in &self.rows {
+            out.push_str(&format!("rows\t{}\t{digest:016x}\n", escape(file)));
+        }
         out
     }
 
@@ -109,17 +117,18 @@ impl Manifest {
                     hash: hash(&fields[3])?,
                 }),
                 "source" if fields.len() >= 3 => m.sources.push((fields[1].clone(), hash(&fields[2])?)),
-                "version" | "corpus" | "draft" | "source" => return Err(bad()),
+                "rows" if fields.len() >= 3 => m.rows.push((fields[1].clone(), hash(&fields[2])?)),
+                "version" | "corpus" | "draft" | "source" | "rows" => return Err(bad()),
                 _ => {}
             }
         }
         Ok(m)
     }
 
-    /// Writes the manifest into report folder `dir`, atomically.
-    pub fn write(&self, dir: &Path) -> io::Result<()> {
+    /// Writes the manifest into report folder `dir` as the last file of `set`.
+    pub fn stage(&self, set: &mut FileSet, dir: &Path) -> Result<(), SetError> {
         let text = self.to_text();
-        write_atomic(&dir.join(MANIFEST_FILE), |w| w.write_all(text.as_bytes()))
+        set.stage(&dir.join(MANIFEST_FILE), |w| w.write_all(text.as_bytes())).map(|_| ())
     }
 
     /// Reads the manifest of report folder `dir`: `Ok(None)` when there is none (reports written
@@ -199,6 +208,7 @@ mod tests {
                 hash: 0x0123_4567_89ab_cdef,
             }],
             sources: vec![("gov/2025.txt".into(), 42)],
+            rows: vec![("spans.csv".into(), 7)],
         }
     }
 
@@ -225,7 +235,10 @@ mod tests {
     fn written_atomically_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), None);
-        sample().write(dir.path()).unwrap();
+        let mut set = FileSet::default();
+        sample().stage(&mut set, dir.path()).unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap(), None, "not in place before the set is");
+        set.commit().unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), Some(sample()));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -3,13 +3,16 @@
 //!
 //! The CSVs are opened in Excel and WPS by people who will not fix an encoding: they start with a
 //! UTF-8 BOM unless asked not to. Each file is written under a temporary name and renamed into
-//! place, so a report is either the old one or the new one, never half of each.
+//! place, so a report is either the old one or the new one, never half of each; a check's files
+//! are replaced as a set, its run manifest last ([`write_run`]).
 
-use crate::atomic::write_atomic;
+use crate::atomic::{write_atomic, FileSet, SetError};
 use crate::classify::{SpanKind, Verdict};
+use crate::manifest::Manifest;
 use crate::marks::Flag;
+use crate::review::tables::{self, DOCUMENTS_CSV, PARAGRAPHS_CSV, SPANS_CSV};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One row of `paragraphs.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,8 +150,8 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Writes the three CSV reports for `reports` into `dir` (created if missing); the drafts that
-/// could not be checked are rows of `documents.csv` with their reason as `status`.
+/// Writes the three CSV reports for `reports` into `dir` (created if missing), replaced as a set;
+/// the drafts that could not be checked are rows of `documents.csv` with their reason as `status`.
 pub fn write_reports(
     dir: &Path,
     reports: &[DraftReport],
@@ -156,85 +159,127 @@ pub fn write_reports(
     bom: bool,
 ) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    write_csv(&dir.join("paragraphs.csv"), bom, |w| {
-        let mut header: Vec<&str> = PARAGRAPH_COLUMNS.to_vec();
-        header.push("matched_text");
-        w.write_record(&header)?;
-        for r in reports {
-            for p in &r.paragraphs {
+    let mut set = FileSet::default();
+    stage_reports(&mut set, dir, reports, unchecked, bom).and_then(|_| set.commit()).map_err(|e| e.source)
+}
+
+/// A check's reports and its run manifest, written into `dir` (created if missing) as one set
+/// ([`FileSet`]): the three CSVs first, then the manifest, which records what each CSV says
+/// ([`tables::digests`]), so that `chachong review` refuses a folder whose files are of
+/// different runs. The error names the file that could not be written.
+pub fn write_run(
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    bom: bool,
+    mut manifest: Manifest,
+) -> Result<(), SetError> {
+    std::fs::create_dir_all(dir).map_err(|source| SetError { path: dir.to_path_buf(), source })?;
+    let mut set = FileSet::default();
+    let [p, s, d] = stage_reports(&mut set, dir, reports, unchecked, bom)?;
+    // Read back as review will read them, so the digests are of what review will see.
+    let written = tables::read_files(&p, &s, &d)
+        .map_err(|why| SetError { path: dir.to_path_buf(), source: io::Error::other(why) })?;
+    manifest.rows = tables::digests(&written).iter().map(|&(f, h)| (f.to_string(), h)).collect();
+    manifest.stage(&mut set, dir)?;
+    set.commit()
+}
+
+/// Writes the three CSVs into `set` under their temporary names, returned in the order
+/// paragraphs, spans, documents.
+fn stage_reports(
+    set: &mut FileSet,
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    bom: bool,
+) -> Result<[PathBuf; 3], SetError> {
+    let paragraphs = set.stage(&dir.join(PARAGRAPHS_CSV), |out| {
+        fill_csv(out, bom, |w| {
+            let mut header: Vec<&str> = PARAGRAPH_COLUMNS.to_vec();
+            header.push("matched_text");
+            w.write_record(&header)?;
+            for r in reports {
+                for p in &r.paragraphs {
+                    crate::spreadsheet::write_row(
+                        w,
+                        [
+                            r.draft.clone(),
+                            p.para.to_string(),
+                            p.start.to_string(),
+                            p.end.to_string(),
+                            p.chars.to_string(),
+                            p.verdict.to_string(),
+                            format!("{:.3}", p.score),
+                            p.source.clone(),
+                            opt(p.source_para),
+                            opt(p.simhash_distance),
+                            p.matched_chars.to_string(),
+                            flags_cell(&p.flags),
+                            p.excerpt.clone(),
+                            p.matched_text.clone(),
+                        ],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    })?;
+    let spans = set.stage(&dir.join(SPANS_CSV), |out| {
+        fill_csv(out, bom, |w| {
+            w.write_record(SPAN_COLUMNS)?;
+            for r in reports {
+                for s in &r.spans {
+                    crate::spreadsheet::write_row(
+                        w,
+                        [
+                            r.draft.clone(),
+                            s.para.to_string(),
+                            s.start.to_string(),
+                            s.end.to_string(),
+                            s.source.clone(),
+                            s.source_start.to_string(),
+                            s.source_end.to_string(),
+                            s.kind.to_string(),
+                        ],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    })?;
+    let documents = set.stage(&dir.join(DOCUMENTS_CSV), |out| {
+        fill_csv(out, bom, |w| {
+            w.write_record(DOCUMENT_COLUMNS)?;
+            for r in reports {
+                let d = &r.summary;
                 crate::spreadsheet::write_row(
                     w,
                     [
                         r.draft.clone(),
-                        p.para.to_string(),
-                        p.start.to_string(),
-                        p.end.to_string(),
-                        p.chars.to_string(),
-                        p.verdict.to_string(),
-                        format!("{:.3}", p.score),
-                        p.source.clone(),
-                        opt(p.source_para),
-                        opt(p.simhash_distance),
-                        p.matched_chars.to_string(),
-                        flags_cell(&p.flags),
-                        p.excerpt.clone(),
-                        p.matched_text.clone(),
+                        d.paragraphs.to_string(),
+                        d.chars.to_string(),
+                        format!("{:.3}", d.copied_ratio),
+                        format!("{:.3}", d.boilerplate_ratio),
+                        d.top_source.clone(),
+                        format!("{:.3}", d.top_source_ratio),
+                        flags_cell(&d.flags),
+                        status(r).to_string(),
                     ],
                 )?;
             }
-        }
-        Ok(())
-    })?;
-    write_csv(&dir.join("spans.csv"), bom, |w| {
-        w.write_record(SPAN_COLUMNS)?;
-        for r in reports {
-            for s in &r.spans {
+            for u in unchecked {
+                let status = format!("unreadable: {}", u.reason);
+                let blank = String::new;
                 crate::spreadsheet::write_row(
                     w,
-                    [
-                        r.draft.clone(),
-                        s.para.to_string(),
-                        s.start.to_string(),
-                        s.end.to_string(),
-                        s.source.clone(),
-                        s.source_start.to_string(),
-                        s.source_end.to_string(),
-                        s.kind.to_string(),
-                    ],
+                    [u.draft.clone(), blank(), blank(), blank(), blank(), blank(), blank(), blank(), status],
                 )?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     })?;
-    write_csv(&dir.join("documents.csv"), bom, |w| {
-        w.write_record(DOCUMENT_COLUMNS)?;
-        for r in reports {
-            let d = &r.summary;
-            crate::spreadsheet::write_row(
-                w,
-                [
-                    r.draft.clone(),
-                    d.paragraphs.to_string(),
-                    d.chars.to_string(),
-                    format!("{:.3}", d.copied_ratio),
-                    format!("{:.3}", d.boilerplate_ratio),
-                    d.top_source.clone(),
-                    format!("{:.3}", d.top_source_ratio),
-                    flags_cell(&d.flags),
-                    status(r).to_string(),
-                ],
-            )?;
-        }
-        for u in unchecked {
-            let status = format!("unreadable: {}", u.reason);
-            let blank = String::new;
-            crate::spreadsheet::write_row(
-                w,
-                [u.draft.clone(), blank(), blank(), blank(), blank(), blank(), blank(), blank(), status],
-            )?;
-        }
-        Ok(())
-    })
+    Ok([paragraphs, spans, documents])
 }
 
 /// Writes a CSV atomically (see [`crate::atomic`]), with the BOM when asked.
@@ -243,14 +288,21 @@ pub fn write_csv(
     bom: bool,
     fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
 ) -> io::Result<()> {
-    write_atomic(path, |out| {
-        if bom {
-            out.write_all("\u{feff}".as_bytes())?;
-        }
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-        fill(&mut w).map_err(io::Error::other)?;
-        w.flush()
-    })
+    write_atomic(path, |out| fill_csv(out, bom, fill))
+}
+
+/// A CSV's contents into `out`, with the BOM when asked and `\n` line ends.
+fn fill_csv(
+    out: &mut io::BufWriter<std::fs::File>,
+    bom: bool,
+    fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
+) -> io::Result<()> {
+    if bom {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    fill(&mut w).map_err(io::Error::other)?;
+    w.flush()
 }
 
 /// A short human summary of a draft's report, for the terminal.

@@ -46,7 +46,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, bytes)) = data.split_first() else { return };
     let mut bytes = bytes.to_vec();
     seal(&mut bytes);
-    if let Some((corpus, report)) = common::trial(s, usize::from(pick & 1), &bytes) {
+    let which = usize::from(pick & 1);
+    if let Some((corpus, report)) = common::trial(s, which, &bytes) {
         common::well_formed(s, &corpus, &report);
+        if bytes == s.files[which].1 {
+            assert_eq!(report, s.baseline, "the index as written answers as written");
+        }
     }
 });

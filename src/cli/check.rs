@@ -5,7 +5,7 @@ use chachong::check::{check_files, distinct_drafts, Checker};
 use chachong::index::store::{self, UpdateOptions};
 use chachong::open::Access;
 use chachong::params::Settings;
-use chachong::report::{is_empty, shown_percent, summary, write_reports, Unchecked};
+use chachong::report::{is_empty, shown_percent, summary, write_run, Unchecked};
 use chachong::review;
 use chachong::walk::{expand_inputs, Filter};
 use std::path::PathBuf;
@@ -139,9 +139,12 @@ pub fn run(args: Args) -> Outcome {
     for draft in &empty {
         say!("{draft}: no text to check (empty, or nothing chachong can read as text)");
     }
-    write_reports(&args.out, &reports, &unchecked, !args.no_bom)
-        .and_then(|()| review::run_manifest(&reports, &drafts, corpus).write(&args.out))
-        .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
+    let manifest = review::run_manifest(&reports, &drafts, corpus);
+    write_run(&args.out, &reports, &unchecked, !args.no_bom, manifest).map_err(|e| Error::Write {
+        what: "report",
+        path: e.path,
+        source: e.source,
+    })?;
     for r in &reports {
         show!("{}", summary(r));
     }

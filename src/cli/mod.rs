@@ -50,8 +50,10 @@ pub enum Error {
     Input(String),
     #[error("no drafts to check")]
     NoDrafts,
-    #[error("{0}\nchachong: give the corpus folder with --corpus DIR")]
-    Corpus(OpenError),
+    /// The corpus could not be opened; `hint` when the folder was not given (the default
+    /// `corpus` may not be the one meant) and the folder itself was the trouble, not its index.
+    #[error("{error}{}", if *hint { "\nchachong: give the corpus folder with --corpus DIR" } else { "" })]
+    Corpus { error: OpenError, hint: bool },
     #[error("{0}")]
     Index(StoreError),
     #[error("cannot write the {what} {}: {source}", path.display())]
@@ -166,8 +168,11 @@ pub fn open_corpus(roots: &[&Path], access: Access, loading: &Loading) -> Result
             (format!("reading corpus {}", names.join(" + ")), None)
         }
     };
-    let opened = with_progress(message, |progress| open::open(roots, access, loading, progress))
-        .map_err(Error::Corpus)?;
+    let opened =
+        with_progress(message, |progress| open::open(roots, access, loading, progress)).map_err(|error| {
+            let hint = matches!(error, OpenError::Read(_)) && roots.first() == Some(&Path::new("corpus"));
+            Error::Corpus { error, hint }
+        })?;
     say_notes(&opened.corpus.notes);
     say_skipped(&opened.errors);
     if let (Some(dir), Some(report)) = (dir, &opened.update) {
@@ -208,7 +213,8 @@ pub fn say_update(dir: &Path, docs: usize, report: &UpdateReport) {
 
 fn describe_update(dir: &Path, docs: usize, r: &UpdateReport) -> String {
     if !r.wrote() && !r.compacted {
-        return format!("index {} is up to date ({docs} documents)", dir.display());
+        let read_only = if r.read_only { "; its folder is read-only, so it is used as it is" } else { "" };
+        return format!("index {} is up to date ({docs} documents){read_only}", dir.display());
     }
     let mut s = format!(
         "index {} updated: {} added, {} changed, {} removed, {} unchanged; {} documents",

@@ -107,9 +107,6 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
         ));
     }
     let mut tables = tables::read_tables(dir)?;
-    if let Some(want) = &opts.draft {
-        keep_draft(&mut tables, want)?;
-    }
     let mut problems = Vec::new();
     let manifest = match Manifest::read(dir) {
         Ok(m) => m,
@@ -118,23 +115,57 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
             None
         }
     };
+    if let Some(m) = &manifest {
+        one_run(dir, &tables, m)?;
+    }
+    if let Some(want) = &opts.draft {
+        keep_draft(&mut tables, want)?;
+    }
     let corpus = opts
         .corpus
         .clone()
         .or_else(|| manifest.as_ref().and_then(|m| m.corpus.clone()))
         .unwrap_or_else(|| PathBuf::from("corpus"));
     let texts = DiskTexts { manifest: manifest.as_ref(), corpus: corpus.clone(), stored: OnceLock::new() };
-    let mut review = build(tables, &texts, manifest.as_ref(), problems);
+    // Told to give the corpus folder only when it was not given.
+    let hint = if opts.corpus.is_some() { "" } else { " (give the corpus folder with --corpus DIR)" };
+    let mut review = build(tables, &texts, manifest.as_ref(), problems, hint);
     review.report_dir = Some(absolute(dir));
     review.corpus = Some(absolute(&corpus));
     Ok(review)
+}
+
+/// Refuses a report folder whose CSVs are not all the ones the run of its manifest wrote: a
+/// check killed while it replaced them, or a file copied in from another run, would show one
+/// run's paragraphs with another's spans. A file saved again by Excel or WPS is still the run's
+/// (see [`tables::digests`]); a manifest without digests (an older chachong) is taken on trust.
+fn one_run(dir: &Path, tables: &Tables, manifest: &Manifest) -> Result<(), String> {
+    let differ: Vec<&str> = tables::digests(tables)
+        .into_iter()
+        .filter(|(file, digest)| manifest.rows.iter().any(|(f, d)| f == file && d != digest))
+        .map(|(file, _)| file)
+        .collect();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: the reports are not of one run: {} not what the run recorded in {} wrote (a check \
+         stopped while it replaced the reports, or a file copied in or edited since); run the \
+         check again",
+        dir.display(),
+        match differ.as_slice() {
+            [one] => format!("{one} is"),
+            many => format!("{} are", many.join(" and ")),
+        },
+        crate::manifest::MANIFEST_FILE
+    ))
 }
 
 /// The review of a check run in this process: `drafts` are (report name, path) as checked.
 pub fn from_check(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpus: &Corpus) -> Review {
     let texts = CheckTexts { drafts, corpus };
     let manifest = run_manifest(reports, drafts, corpus);
-    let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), Vec::new());
+    let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), Vec::new(), "");
     review.corpus = Some(absolute(&corpus.root));
     review
 }
@@ -295,6 +326,7 @@ fn build(
     texts: &dyn Texts,
     manifest: Option<&Manifest>,
     mut problems: Vec<String>,
+    corpus_hint: &str,
 ) -> Review {
     let names = draft_names(&tables);
     let Tables { paragraphs, spans, documents, sources: known_sources } = tables;
@@ -359,7 +391,7 @@ fn build(
                 .collect();
             for name in std::iter::once(&row.source).chain(mine.iter().map(|(_, s)| &s.span.source)) {
                 if !name.is_empty() && !cache.contains_key(name) {
-                    let t = load_source(name, texts, manifest, &mut problems);
+                    let t = load_source(name, texts, manifest, &mut problems, corpus_hint);
                     cache.insert(name.clone(), t);
                 }
             }
@@ -430,6 +462,7 @@ fn load_source(
     texts: &dyn Texts,
     manifest: Option<&Manifest>,
     problems: &mut Vec<String>,
+    hint: &str,
 ) -> Option<Text> {
     let (shown, doc) = texts.source(name);
     match doc {
@@ -442,9 +475,8 @@ fn load_source(
             Some(Text::new(doc))
         }
         Err(e) => {
-            problems.push(format!(
-                "source {name}: cannot read {shown}: {e}; its paragraphs are not shown (give the corpus folder with --corpus DIR)"
-            ));
+            problems
+                .push(format!("source {name}: cannot read {shown}: {e}; its paragraphs are not shown{hint}"));
             None
         }
     }
