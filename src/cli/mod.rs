@@ -170,7 +170,8 @@ pub fn open_corpus(roots: &[&Path], access: Access, loading: &Loading) -> Result
     };
     let opened =
         with_progress(message, |progress| open::open(roots, access, loading, progress)).map_err(|error| {
-            let hint = matches!(error, OpenError::Read(_)) && roots.first() == Some(&Path::new("corpus"));
+            let folder = matches!(error, OpenError::Read(_) | OpenError::Index(StoreError::Corpus(_)));
+            let hint = folder && roots.first() == Some(&Path::new("corpus"));
             Error::Corpus { error, hint }
         })?;
     say_notes(&opened.corpus.notes);
