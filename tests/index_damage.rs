@@ -289,6 +289,10 @@ fn huge_or_truncated_lengths_are_errors_not_allocations() {
     type Change<'a> = Box<dyn Fn(&mut Vec<u8>) + 'a>;
     let cases: Vec<(&str, Change)> = vec![
         ("file cut in half", Box::new(|b: &mut Vec<u8>| b.truncate(b.len() / 2))),
+        // Damage, not a file of another version or other parameters: the header does not sum.
+        ("a flipped bit in the format version", Box::new(|b: &mut Vec<u8>| b[8] ^= 1)),
+        ("a flipped bit in the shingle words", Box::new(|b: &mut Vec<u8>| b[20] ^= 1)),
+        ("a flipped bit in the analysis version", Box::new(|b: &mut Vec<u8>| b[28] ^= 4)),
         (
             "huge section count",
             Box::new(|b: &mut Vec<u8>| b[32..36].copy_from_slice(&u32::MAX.to_le_bytes())),
