@@ -302,3 +302,33 @@ fn the_corpus_hint_is_given_only_when_the_corpus_was_not() {
     assert!(default.stderr.contains("corpus: cannot open the corpus folder"), "{}", default.stderr);
     assert!(default.stderr.contains(hint), "{}", default.stderr);
 }
+
+#[test]
+fn files_that_cannot_be_read_are_not_counted_as_added() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for (name, text) in [("a.txt", "examples/draft.txt"), ("b.txt", "corpus/seeds/000_9947b52c349c4fd4.txt")]
+    {
+        std::fs::copy(root().join(text), corpus.join(name)).unwrap();
+    }
+    std::fs::write(corpus.join("bad.docx"), "not a zip").unwrap();
+    let c = s(&corpus);
+    let run = chachong(tmp.path(), &["index", "--corpus", c]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("bad.docx"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("updated: 2 added, 0 changed, 0 removed, 0 unchanged; 2 documents"),
+        "{}",
+        run.stderr
+    );
+    // A changed file that can no longer be read is gone from the index.
+    std::fs::write(corpus.join("b.txt"), [0u8; 2000]).unwrap();
+    let run = chachong(tmp.path(), &["index", "--corpus", c]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("updated: 0 added, 0 changed, 1 removed, 1 unchanged; 1 documents"),
+        "{}",
+        run.stderr
+    );
+}

@@ -387,6 +387,16 @@ pub fn update<'a>(
             batch_bytes = 0;
         }
     }
+    // A file that could not be read is not in the index: it was not added, and a changed one
+    // that can no longer be read is gone from it.
+    for e in &report.errors {
+        if current.find(&relative_name(root, &e.path)).is_some() {
+            report.changed = report.changed.saturating_sub(1);
+            report.removed += 1;
+        } else {
+            report.added = report.added.saturating_sub(1);
+        }
+    }
 
     if !removed_docs.is_empty() {
         let mut removed = match manifest.deletes {
