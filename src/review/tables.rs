@@ -243,7 +243,7 @@ impl Row<'_> {
 
 /// Reads `path` and turns each non-blank data row into a `T`; errors name the file and line.
 fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, String>) -> Result<Vec<T>, String> {
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             format!("{}: not found (a report folder written by `chachong check` has {PARAGRAPHS_CSV}, {SPANS_CSV} and {DOCUMENTS_CSV})", path.display())
         } else {
