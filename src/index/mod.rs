@@ -281,6 +281,11 @@ impl Index {
             }
         }
         live.sort();
+        // A name is one document: two live documents of one name (a damaged name table, summed
+        // again) would report one's copies as the other's.
+        if let Some(w) = live.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(parts[w[1].1 as usize].damaged(Damage::DuplicateName));
+        }
         let mut doc_start = Vec::with_capacity(live.len() + 1);
         let mut total = 0u32;
         // The index numbers paragraphs in u32, as the segments do: their sum must fit.

@@ -185,6 +185,8 @@ pub enum Damage {
     /// A length or offset of the section points outside what it indexes, or its size disagrees
     /// with the number of documents or paragraphs.
     OutOfBounds(Section),
+    /// Two documents of the index with one name.
+    DuplicateName,
 }
 
 impl fmt::Display for Damage {
@@ -198,6 +200,7 @@ impl fmt::Display for Damage {
             Damage::SectionChecksum(s) => write!(f, "checksum mismatch in section {s:?}"),
             Damage::BodyChecksum => write!(f, "body checksum mismatch"),
             Damage::OutOfBounds(s) => write!(f, "lengths or offsets out of bounds in section {s:?}"),
+            Damage::DuplicateName => write!(f, "two documents with one name"),
         }
     }
 }
