@@ -26,6 +26,7 @@ pub mod index;
 pub mod ingest;
 pub mod manifest;
 pub mod marks;
+pub mod names;
 pub mod normalize;
 pub mod open;
 pub mod params;

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cli::serve::run(args),
     };
     outcome.unwrap_or_else(|e| {
-        eprintln!("chachong: {e}");
+        eprintln!("chachong: {}", chachong::names::terminal_safe(&e.to_string()));
         ExitCode::from(2)
     })
 }

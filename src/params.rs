@@ -15,7 +15,12 @@ pub const WINNOW_WINDOW: usize = 4;
 
 /// Version of the stored index's file format (`index::segment`). Files of another version are
 /// refused with a message saying how to rebuild, never misread.
-pub const INDEX_FORMAT_VERSION: u32 = 3;
+/// Version 4 stores document names as the file system's bytes (see `crate::names`).
+pub const INDEX_FORMAT_VERSION: u32 = 4;
+
+/// Where a process's liveness cannot be seen (not Linux), a temporary file of a killed write is
+/// removed by the next write once it is this old (seconds): no write of one file takes an hour.
+pub const STALE_TEMP_SECS: u64 = 3600;
 
 /// Bytes read at a time when opening an index file checks its sections' checksums: large enough
 /// that a read costs little per byte, small enough to stay in the L2 cache while it is hashed.

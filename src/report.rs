@@ -3,17 +3,20 @@
 //!
 //! The CSVs are opened in Excel and WPS by people who will not fix an encoding: they start with a
 //! UTF-8 BOM unless asked not to. Each file is written under a temporary name and renamed into
-//! place, so a report is either the old one or the new one, never half of each.
+//! place, so a report is either the old one or the new one, never half of each; a check's files
+//! are replaced as a set, its run manifest last ([`write_run`]).
 //!
 //! The rows are built once as [`Table`]s of typed cells ([`tables`]), which the CSV writer and
 //! the .xlsx writer ([`crate::xlsx`]) both write, in English or Chinese ([`Lang`]).
 
-use crate::atomic::write_atomic;
+use crate::atomic::{write_atomic, FileSet, SetError};
 use crate::classify::{SpanKind, Verdict};
+use crate::manifest::Manifest;
 use crate::marks::Flag;
+use crate::review::tables;
 use crate::table::{self, Cell, Lang, Table, Term};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One row of `paragraphs.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,6 +171,11 @@ fn opt_count(v: Option<usize>) -> Cell {
 /// the CSV files and the sheets of a workbook hold. The drafts that could not be checked are rows
 /// of `documents` with their reason as `status`.
 pub fn tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> Vec<Table> {
+    check_tables(reports, unchecked).into()
+}
+
+/// [`tables`], as the three they always are.
+fn check_tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> [Table; 3] {
     let text = |s: &str| Cell::Text(s.to_string());
     let mut documents = Vec::with_capacity(reports.len() + unchecked.len());
     let mut paragraphs = Vec::new();
@@ -222,7 +230,7 @@ pub fn tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> Vec<Table> {
         row.push(Cell::Unreadable(u.reason.clone()));
         documents.push(row);
     }
-    vec![
+    [
         Table { name: DOCUMENTS, columns: &DOCUMENT_COLUMNS, rows: documents },
         Table { name: PARAGRAPHS, columns: &PARAGRAPH_COLUMNS, rows: paragraphs },
         Table { name: SPANS, columns: &SPAN_COLUMNS, rows: spans },
@@ -234,9 +242,9 @@ pub const DOCUMENTS: Term = Term { en: "documents", zh: "文档" };
 pub const PARAGRAPHS: Term = Term { en: "paragraphs", zh: "段落" };
 pub const SPANS: Term = Term { en: "spans", zh: "重复片段" };
 
-/// Writes the three CSV reports for `reports` into `dir` (created if missing), headers and values
-/// in `lang`; the drafts that could not be checked are rows of `documents.csv` with their reason
-/// as `status`.
+/// Writes the three CSV reports for `reports` into `dir` (created if missing), replaced as a set,
+/// headers and values in `lang`; the drafts that could not be checked are rows of `documents.csv`
+/// with their reason as `status`.
 pub fn write_reports(
     dir: &Path,
     reports: &[DraftReport],
@@ -245,25 +253,64 @@ pub fn write_reports(
     lang: Lang,
 ) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut tables = tables(reports, unchecked);
-    // paragraphs.csv, spans.csv, then the summary, as before.
-    tables.rotate_left(1);
-    for t in &tables {
-        write_table(dir, t, bom, lang)?;
+    let mut set = FileSet::default();
+    stage_reports(&mut set, dir, reports, unchecked, bom, lang)
+        .and_then(|_| set.commit())
+        .map_err(|e| e.source)
+}
+
+/// Writes `table` as `dir/<its name>.csv`, atomically, in `lang`.
+pub fn write_table(dir: &Path, table: &Table, bom: bool, lang: Lang) -> io::Result<()> {
+    write_csv(&dir.join(table.file_name()), bom, |w| fill_table(w, table, lang))
+}
+
+/// `table`'s header and rows in `lang`, every data cell escaped for spreadsheets
+/// ([`crate::spreadsheet`]).
+fn fill_table<W: Write>(w: &mut csv::Writer<W>, table: &Table, lang: Lang) -> csv::Result<()> {
+    w.write_record(table.columns.iter().map(|c| c.name(lang)))?;
+    for row in &table.rows {
+        w.write_record(row.iter().map(|c| crate::spreadsheet::escape(&c.text(lang)).into_owned()))?;
     }
     Ok(())
 }
 
-/// Writes `table` as `dir/<its name>.csv`, atomically, in `lang`, every data cell escaped for
-/// spreadsheets ([`crate::spreadsheet`]).
-pub fn write_table(dir: &Path, table: &Table, bom: bool, lang: Lang) -> io::Result<()> {
-    write_csv(&dir.join(table.file_name()), bom, |w| {
-        w.write_record(table.columns.iter().map(|c| c.name(lang)))?;
-        for row in &table.rows {
-            w.write_record(row.iter().map(|c| crate::spreadsheet::escape(&c.text(lang)).into_owned()))?;
-        }
-        Ok(())
-    })
+/// A check's reports and its run manifest, written into `dir` (created if missing) as one set
+/// ([`FileSet`]): the three CSVs first, then the manifest, which records what each CSV says
+/// ([`tables::digests`]), so that `chachong review` refuses a folder whose files are of
+/// different runs. The error names the file that could not be written.
+pub fn write_run(
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    bom: bool,
+    lang: Lang,
+    mut manifest: Manifest,
+) -> Result<(), SetError> {
+    std::fs::create_dir_all(dir).map_err(|source| SetError { path: dir.to_path_buf(), source })?;
+    let mut set = FileSet::default();
+    let [p, s, d] = stage_reports(&mut set, dir, reports, unchecked, bom, lang)?;
+    // Read back as review will read them, so the digests are of what review will see.
+    let written = tables::read_files(&p, &s, &d)
+        .map_err(|why| SetError { path: dir.to_path_buf(), source: io::Error::other(why) })?;
+    manifest.rows = tables::digests(&written).iter().map(|&(f, h)| (f.to_string(), h)).collect();
+    manifest.stage(&mut set, dir)?;
+    set.commit()
+}
+
+/// Writes the three CSVs into `set` under their temporary names, returned in the order
+/// paragraphs, spans, documents.
+fn stage_reports(
+    set: &mut FileSet,
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    bom: bool,
+    lang: Lang,
+) -> Result<[PathBuf; 3], SetError> {
+    let [documents, paragraphs, spans] = check_tables(reports, unchecked);
+    let mut stage =
+        |t: &Table| set.stage(&dir.join(t.file_name()), |out| fill_csv(out, bom, |w| fill_table(w, t, lang)));
+    Ok([stage(&paragraphs)?, stage(&spans)?, stage(&documents)?])
 }
 
 /// Writes a CSV atomically (see [`crate::atomic`]), with the BOM when asked.
@@ -272,14 +319,21 @@ pub fn write_csv(
     bom: bool,
     fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
 ) -> io::Result<()> {
-    write_atomic(path, |out| {
-        if bom {
-            out.write_all("\u{feff}".as_bytes())?;
-        }
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-        fill(&mut w).map_err(io::Error::other)?;
-        w.flush()
-    })
+    write_atomic(path, |out| fill_csv(out, bom, fill))
+}
+
+/// A CSV's contents into `out`, with the BOM when asked and `\n` line ends.
+fn fill_csv(
+    out: &mut io::BufWriter<std::fs::File>,
+    bom: bool,
+    fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
+) -> io::Result<()> {
+    if bom {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    fill(&mut w).map_err(io::Error::other)?;
+    w.flush()
 }
 
 /// A short human summary of a draft's report, for the terminal.

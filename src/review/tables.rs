@@ -76,7 +76,12 @@ const COLUMNS: [&[Term]; 3] = [&PARAGRAPH_COLUMNS, &SPAN_COLUMNS, &DOCUMENT_COLU
 
 /// Reads paragraphs.csv, spans.csv and documents.csv from `dir`, in either language.
 pub fn read_tables(dir: &Path) -> Result<Tables, String> {
-    let paragraphs = read_csv(dir, PARAGRAPHS_CSV, |r| {
+    read_files(&dir.join(PARAGRAPHS_CSV), &dir.join(SPANS_CSV), &dir.join(DOCUMENTS_CSV))
+}
+
+/// Reads the three files from where they are (a set being written has them under temporary names).
+pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<Tables, String> {
+    let paragraphs = read_csv(paragraphs, |r| {
         Ok(ParaRow {
             draft: r.text("draft")?,
             para: r.int("para")?,
@@ -90,7 +95,7 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
             excerpt: r.cell("excerpt").unwrap_or("").to_string(),
         })
     })?;
-    let spans = read_csv(dir, SPANS_CSV, |r| {
+    let spans = read_csv(spans, |r| {
         Ok(SpanRec {
             draft: r.text("draft")?,
             span: SpanRow {
@@ -104,7 +109,7 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
             },
         })
     })?;
-    let documents = read_csv(dir, DOCUMENTS_CSV, |r| {
+    let documents = read_csv(documents, |r| {
         Ok(DocRec {
             draft: r.text("draft")?,
             paragraphs: r.opt_int("paragraphs")?,
@@ -239,17 +244,22 @@ impl Row<'_> {
     }
 }
 
-/// Reads `dir/name` and turns each non-blank data row into a `T`; errors name the file and line.
-fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) -> Result<Vec<T>, String> {
-    let path = dir.join(name);
-    let bytes = std::fs::read(&path).map_err(|e| {
+/// Reads `path` and turns each non-blank data row into a `T`; errors name the file and line.
+fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, String>) -> Result<Vec<T>, String> {
+    let bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             format!("{}: not found (a report folder written by `chachong check` has {PARAGRAPHS_CSV}, {SPANS_CSV} and {DOCUMENTS_CSV})", path.display())
         } else {
             format!("{}: cannot read: {e}", path.display())
         }
     })?;
-    let text = crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    // As chachong wrote it, UTF-8 is taken as it is: a report on files named lossily by another
+    // tool holds many U+FFFD, which the guess for documents of unknown encoding takes for a
+    // binary file. A CSV saved again by Excel or WPS in GBK is decoded as a document would be.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?,
+    };
     let text = text.trim_start_matches('\u{feff}');
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = [b',', b';', b'\t']
@@ -288,6 +298,60 @@ fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) 
         );
     }
     Ok(out)
+}
+
+/// What each of the three files says, as a digest per file (by name): its rows as read, in any
+/// order, numbers to the 3 decimals check writes. A file saved again by Excel or WPS (another
+/// encoding, separator or number format, rows sorted, a column added) has the digest of the file
+/// check wrote; a file of another run, or one whose cells were changed, has another.
+/// `chachong-run.txt` records them, so review can tell a set of files of one run from a mix.
+pub fn digests(t: &Tables) -> [(&'static str, u64); 3] {
+    fn digest(mut rows: Vec<String>) -> u64 {
+        rows.sort_unstable();
+        xxhash_rust::xxh3::xxh3_64(rows.join("\n").as_bytes())
+    }
+    let opt = |v: Option<usize>| v.map_or(String::new(), |v| v.to_string());
+    let paragraphs = t.paragraphs.iter().map(|p| {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{:.3}\t{}\t{}\t{}\t{}",
+            p.draft,
+            p.para,
+            p.start,
+            p.end,
+            p.verdict,
+            p.score,
+            p.source,
+            opt(p.source_para),
+            p.flags.join(";"),
+            p.excerpt
+        )
+    });
+    let spans = t.spans.iter().map(|s| {
+        let r = &s.span;
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            s.draft, r.para, r.start, r.end, r.source, r.source_start, r.source_end, r.kind
+        )
+    });
+    let documents = t.documents.iter().map(|d| {
+        format!(
+            "{}\t{}\t{}\t{:.3}\t{:.3}\t{}\t{:.3}\t{}\t{}",
+            d.draft,
+            opt(d.paragraphs),
+            opt(d.chars),
+            d.copied_ratio,
+            d.boilerplate_ratio,
+            d.top_source,
+            d.top_source_ratio,
+            d.flags.join(";"),
+            d.status
+        )
+    });
+    [
+        (PARAGRAPHS_CSV, digest(paragraphs.collect())),
+        (SPANS_CSV, digest(spans.collect())),
+        (DOCUMENTS_CSV, digest(documents.collect())),
+    ]
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::index::store::{Progress, UpdateOptions, UpdateReport};
 use crate::ingest::read_document_with;
 use crate::open::{self, Access};
 use crate::params::{SERVE_LIST_DOCS, SERVE_MAX_DRAFTS, SERVE_MAX_JOBS};
-use crate::report::{is_empty, status, write_reports, DraftReport, Unchecked};
+use crate::report::{is_empty, status, write_run, DraftReport, Unchecked};
 use crate::review::{self, pct, Review};
 use crate::table::Lang;
 use serde_json::{json, Value};
@@ -479,8 +479,9 @@ impl App {
         if !finished.reports.is_empty() {
             let out = dir.join("reports");
             let review = review::from_check(&finished.reports, &drafts, &corpus);
-            let written = write_reports(&out, &finished.reports, &finished.unchecked, true, Lang::En)
-                .and_then(|()| review::run_manifest(&finished.reports, &drafts, &corpus).write(&out))
+            let manifest = review::run_manifest(&finished.reports, &drafts, &corpus);
+            let written = write_run(&out, &finished.reports, &finished.unchecked, true, Lang::En, manifest)
+                .map_err(|e| e.source)
                 .and_then(|()| review::html::write(&out.join(Download::Html.name()), &review));
             if let Err(e) = written {
                 return self.set_phase(id, Phase::Failed(format!("cannot write the reports: {e}")));
