@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// A corpus document and its name in reports: the path relative to the corpus root, `/`-separated.
+/// A corpus document and its name in reports: the path relative to the corpus root, `/`-separated,
+/// shown losslessly ([`crate::names`]), so two files never share one.
 #[derive(Debug, Clone)]
 pub struct CorpusDoc {
     pub name: String,
@@ -44,10 +45,9 @@ pub fn corpus_files(root: &Path) -> Result<Walk, String> {
     Ok(found)
 }
 
-/// The report name of `path` below `root`.
+/// The report name of `path` below `root` (see [`crate::names`]).
 pub fn relative_name(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    crate::names::shown(&crate::names::relative_bytes(root, path)).into_owned()
 }
 
 /// Reads the files in parallel. Unreadable files are returned apart, so one bad file does not
@@ -127,7 +127,7 @@ impl Corpus {
                 let name = if i == 0 {
                     relative_name(root, &path)
                 } else {
-                    path.to_string_lossy().replace('\\', "/")
+                    crate::names::shown_path(&path).replace('\\', "/")
                 };
                 files.push((path, name));
             }
@@ -165,7 +165,7 @@ impl Corpus {
             return Err(format!("{}: none of the corpus files could be read", root.display()));
         }
         // Documents are numbered by name, as in a stored index.
-        docs.sort_by(|a, b| a.name.cmp(&b.name));
+        docs.sort_by_cached_key(|d| crate::names::bytes_of(&d.name).into_owned());
         let index = Index::build(segment);
         Ok((Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes }, errors))
     }
@@ -242,7 +242,7 @@ impl Corpus {
     /// stay valid, and the user is told.
     fn stored_doc(&self, id: u32) -> CorpusDoc {
         let name = self.index.name(id).to_string();
-        let path = self.root.join(&name);
+        let path = crate::names::join(&self.root, &name);
         let (part, d) = self.index.doc_at(id);
         if let Some(StoredText { text, paragraphs }) = part.stored(d) {
             return CorpusDoc { name, doc: Document { path, text, paragraphs } };

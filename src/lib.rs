@@ -9,7 +9,8 @@
 //! draft paragraph → index candidates → align → classify → report
 //! ```
 //!
-//! [`review`] reads a report back and shows it to a person, in the terminal or as HTML.
+//! [`review`] reads a report back and shows it to a person, in the terminal or as HTML;
+//! [`serve`] does the check as a local web page.
 
 pub mod align;
 pub mod analyze;
@@ -26,14 +27,19 @@ pub mod index;
 pub mod ingest;
 pub mod manifest;
 pub mod marks;
+pub mod names;
 pub mod normalize;
 pub mod open;
 pub mod params;
+pub mod pdf;
 pub mod report;
 pub mod review;
+pub mod serve;
 pub mod shingle;
 pub mod spreadsheet;
 mod t2s_table;
+pub mod table;
 pub mod taohua;
 pub mod tokenize;
 pub mod walk;
+pub mod xlsx;

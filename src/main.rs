@@ -28,6 +28,8 @@ enum Command {
     Review(cli::review::Args),
     /// Check every document of a corpus against all the others: reports, pairs.csv, clusters.csv.
     Audit(cli::audit::Args),
+    /// Serve a local web page to check drafts and add to the corpus, for those who prefer a page.
+    Serve(cli::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,9 +39,10 @@ fn main() -> ExitCode {
         Command::Index(args) => cli::index::run(args),
         Command::Review(args) => cli::review::run(args),
         Command::Audit(args) => cli::audit::run(args),
+        Command::Serve(args) => cli::serve::run(args),
     };
     outcome.unwrap_or_else(|e| {
-        eprintln!("chachong: {e}");
+        eprintln!("chachong: {}", chachong::names::terminal_safe(&e.to_string()));
         ExitCode::from(2)
     })
 }

@@ -13,16 +13,21 @@
 //! draft→examples/draft.docx→/abs/path/examples/draft.docx→0c3dc35596d2c137
 //! source→govreports/national/2025_国务院_政府工作报告.txt→4e4e2043ff99da2c
 //! source→../speeches/2020_讲话.txt→9a1c0e5d2b7f4431→/abs/path/speeches/2020_讲话.txt
+//! rows→paragraphs.csv→5d41402abc4b2a76
 //! ```
 //!
 //! `draft` is the name the reports use, the absolute path and the text's XXH3-64 in hex; `source`
 //! is a corpus document that spans.csv cites and its hash, and its absolute path when it is not
 //! below the corpus folder (an audit's reference corpus, `audit --against`), whose name alone
 //! would not find it from another folder. An audit records every audited document as a `draft`
-//! (named as in its reports, relative to the corpus). A tab, newline or backslash in a field
-//! is written `\t`, `\n`, `\\`. Unknown records are ignored, so later versions can add some.
+//! (named as in its reports, relative to the corpus). `rows` is a CSV of the run and a digest
+//! of the rows it holds (see `review::tables::digests`), by which review tells a set of one run's
+//! files from a mix. Paths are written as reports show names ([`crate::names`]: a name that is not
+//! UTF-8 is kept, not made lossy). A tab, newline or backslash in a field is written `\t`, `\n`,
+//! `\\`. Unknown records are ignored, so later versions can add some.
 
-use crate::atomic::write_atomic;
+use crate::atomic::{FileSet, SetError};
+use crate::names::{path_of, shown_path};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -44,6 +49,8 @@ pub struct Manifest {
     pub drafts: Vec<ManifestDraft>,
     /// Cited corpus documents.
     pub sources: Vec<ManifestSource>,
+    /// The run's CSVs (file name) and what each says ([`crate::review::tables::digests`]).
+    pub rows: Vec<(String, u64)>,
 }
 
 /// A corpus document that the reports cite.
@@ -86,22 +93,25 @@ impl Manifest {
             format!("{MANIFEST_HEADER} the files this report was made from (read by `chachong review`)\n");
         out.push_str(&format!("version\t{}\n", escape(&self.version)));
         if let Some(c) = &self.corpus {
-            out.push_str(&format!("corpus\t{}\n", escape(&c.to_string_lossy())));
+            out.push_str(&format!("corpus\t{}\n", escape(&shown_path(c))));
         }
         for d in &self.drafts {
             out.push_str(&format!(
                 "draft\t{}\t{}\t{:016x}\n",
                 escape(&d.name),
-                escape(&d.path.to_string_lossy()),
+                escape(&shown_path(&d.path)),
                 d.hash
             ));
         }
         for s in &self.sources {
             out.push_str(&format!("source\t{}\t{:016x}", escape(&s.name), s.hash));
             if let Some(path) = &s.path {
-                out.push_str(&format!("\t{}", escape(&path.to_string_lossy())));
+                out.push_str(&format!("\t{}", escape(&shown_path(path))));
             }
             out.push('\n');
+        }
+        for (file, digest) in &self.rows {
+            out.push_str(&format!("rows\t{}\t{digest:016x}\n", escape(file)));
         }
         out
     }
@@ -119,28 +129,36 @@ impl Manifest {
             let hash = |s: &str| u64::from_str_radix(s, 16).map_err(|_| bad());
             match fields[0].as_str() {
                 "version" if fields.len() >= 2 => m.version = fields[1].clone(),
-                "corpus" if fields.len() >= 2 => m.corpus = Some(PathBuf::from(&fields[1])),
+                "corpus" if fields.len() >= 2 => m.corpus = Some(path(&fields[1])),
                 "draft" if fields.len() >= 4 => m.drafts.push(ManifestDraft {
                     name: fields[1].clone(),
-                    path: PathBuf::from(&fields[2]),
+                    path: path(&fields[2]),
                     hash: hash(&fields[3])?,
                 }),
                 "source" if fields.len() >= 3 => m.sources.push(ManifestSource {
                     name: fields[1].clone(),
                     hash: hash(&fields[2])?,
-                    path: fields.get(3).filter(|p| !p.is_empty()).map(PathBuf::from),
+                    path: fields.get(3).filter(|p| !p.is_empty()).map(|p| path(p)),
                 }),
-                "version" | "corpus" | "draft" | "source" => return Err(bad()),
+                "rows" if fields.len() >= 3 => m.rows.push((fields[1].clone(), hash(&fields[2])?)),
+                "version" | "corpus" | "draft" | "source" | "rows" => return Err(bad()),
                 _ => {}
             }
         }
         Ok(m)
     }
 
-    /// Writes the manifest into report folder `dir`, atomically.
-    pub fn write(&self, dir: &Path) -> io::Result<()> {
+    /// Writes the manifest into report folder `dir` as the last file of `set`.
+    pub fn stage(&self, set: &mut FileSet, dir: &Path) -> Result<(), SetError> {
         let text = self.to_text();
-        write_atomic(&dir.join(MANIFEST_FILE), |w| w.write_all(text.as_bytes()))
+        set.stage(&dir.join(MANIFEST_FILE), |w| w.write_all(text.as_bytes())).map(|_| ())
+    }
+
+    /// Writes the manifest alone into report folder `dir`, atomically: an audit's, whose CSVs
+    /// carry no `rows` records.
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        let mut set = FileSet::default();
+        self.stage(&mut set, dir).and_then(|()| set.commit()).map_err(|e| e.source)
     }
 
     /// Reads the manifest of report folder `dir`: `Ok(None)` when there is none (reports written
@@ -171,6 +189,11 @@ impl Manifest {
     pub fn source_hash(&self, name: &str) -> Option<u64> {
         self.source(name).map(|s| s.hash)
     }
+}
+
+/// The path a manifest field names (paths are written as [`shown_path`] shows them).
+fn path(field: &str) -> PathBuf {
+    path_of(field).unwrap_or_else(|| PathBuf::from(field))
 }
 
 fn escape(s: &str) -> String {
@@ -227,6 +250,7 @@ mod tests {
                     path: Some(PathBuf::from("/data/ref/讲话.txt")),
                 },
             ],
+            rows: vec![("spans.csv".into(), 7)],
         }
     }
 
@@ -255,7 +279,10 @@ mod tests {
     fn written_atomically_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), None);
-        sample().write(dir.path()).unwrap();
+        let mut set = FileSet::default();
+        sample().stage(&mut set, dir.path()).unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap(), None, "not in place before the set is");
+        set.commit().unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), Some(sample()));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -15,7 +15,12 @@ pub const WINNOW_WINDOW: usize = 4;
 
 /// Version of the stored index's file format (`index::segment`). Files of another version are
 /// refused with a message saying how to rebuild, never misread.
-pub const INDEX_FORMAT_VERSION: u32 = 3;
+/// Version 4 stores document names as the file system's bytes (see `crate::names`).
+pub const INDEX_FORMAT_VERSION: u32 = 4;
+
+/// Where a process's liveness cannot be seen (not Linux), a temporary file of a killed write is
+/// removed by the next write once it is this old (seconds): no write of one file takes an hour.
+pub const STALE_TEMP_SECS: u64 = 3600;
 
 /// Bytes read at a time when opening an index file checks its sections' checksums: large enough
 /// that a read costs little per byte, small enough to stay in the L2 cache while it is hashed.
@@ -264,6 +269,11 @@ pub const REPORT_SNIFF_BYTES: u64 = 4096;
 /// seconds; a hung conversion (a damaged file) must not stall a batch.
 pub const SOFFICE_TIMEOUT_SECS: u64 = 120;
 
+/// Seconds headless Chromium may take to print the PDF report: the sample draft's adds 3.8 s to
+/// its check on two busy cores (`time chachong check --pdf`), so this leaves room for batches of
+/// hundreds of drafts; a browser that hangs must not hold the check forever.
+pub const PDF_TIMEOUT_SECS: u64 = 300;
+
 /// Lines at the top of a document searched for its date (title, dateline, salutation): a report's
 /// `——2024年3月5日在…` line comes within the first few.
 pub const DATE_LINES: usize = 6;
@@ -338,6 +348,18 @@ pub const PAIR_PASSAGES: usize = 3;
 /// Chars of `pairs.csv`'s `shared_text`: the longest passages, joined by ` … `, cut here — a few
 /// sentences, within what a spreadsheet cell shows when widened.
 pub const PAIR_TEXT_CHARS: usize = 200;
+/// Drafts one check of `chachong serve` takes: a folder of a year's drafts, while the uploads a
+/// page can pile into the working folder stay bounded (this many times `--max-file-mb`).
+pub const SERVE_MAX_DRAFTS: usize = 200;
+
+/// Checks `chachong serve` keeps, with their drafts and reports, in its working folder; past this
+/// the oldest one not queued or running is removed, so a page left open for weeks does not fill
+/// the disk.
+pub const SERVE_MAX_JOBS: usize = 32;
+
+/// Corpus documents the page lists by name (all are counted): a list longer than a few thousand
+/// rows is no help to read and slows the page that polls it.
+pub const SERVE_LIST_DOCS: usize = 2000;
 
 #[cfg(test)]
 mod tests {

@@ -3,13 +3,20 @@
 //!
 //! The CSVs are opened in Excel and WPS by people who will not fix an encoding: they start with a
 //! UTF-8 BOM unless asked not to. Each file is written under a temporary name and renamed into
-//! place, so a report is either the old one or the new one, never half of each.
+//! place, so a report is either the old one or the new one, never half of each; a check's files
+//! are replaced as a set, its run manifest last ([`write_run`]).
+//!
+//! The rows are built once as [`Table`]s of typed cells ([`tables`]), which the CSV writer and
+//! the .xlsx writer ([`crate::xlsx`]) both write, in English or Chinese ([`Lang`]).
 
-use crate::atomic::write_atomic;
+use crate::atomic::{write_atomic, FileSet, SetError};
 use crate::classify::{SpanKind, Verdict};
+use crate::manifest::Manifest;
 use crate::marks::Flag;
+use crate::review::tables;
+use crate::table::{self, Cell, Lang, Table, Term};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One row of `paragraphs.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,46 +88,58 @@ pub struct SourceShare {
     pub ratio: f64,
 }
 
-const PARAGRAPH_COLUMNS: [&str; 13] = [
-    "draft",
-    "para",
-    "start",
-    "end",
-    "chars",
-    "verdict",
-    "score",
-    "source",
-    "source_para",
-    "simhash_distance",
-    "matched_chars",
-    "flags",
-    "excerpt",
+/// paragraphs.csv's columns.
+pub const PARAGRAPH_COLUMNS: [Term; 14] = [
+    Term { en: "draft", zh: "草稿" },
+    Term { en: "para", zh: "段落号" },
+    Term { en: "start", zh: "起始" },
+    Term { en: "end", zh: "结束" },
+    Term { en: "chars", zh: "字数" },
+    Term { en: "verdict", zh: "判定" },
+    Term { en: "score", zh: "相似度" },
+    Term { en: "source", zh: "来源" },
+    Term { en: "source_para", zh: "来源段落号" },
+    Term { en: "simhash_distance", zh: "SimHash距离" },
+    Term { en: "matched_chars", zh: "重复字数" },
+    Term { en: "flags", zh: "标记" },
+    Term { en: "excerpt", zh: "摘录" },
+    Term { en: "matched_text", zh: "重复文字" },
 ];
-const SPAN_COLUMNS: [&str; 8] =
-    ["draft", "para", "start", "end", "source", "source_start", "source_end", "kind"];
-/// Columns after the contract's, at the end of their tables (docs/report-format.md).
-const SPAN_FINDING_COLUMNS: [&str; 1] = ["detail"];
-const DOCUMENT_FINDING_COLUMNS: [&str; 6] = [
-    "foreign_names",
-    "recycled_from",
-    "recycled_years",
-    "numbers_changed",
-    "batch_paragraphs",
-    "batch_partner",
+/// spans.csv's columns; `detail` comes after the contract's first eight (docs/report-format.md).
+pub const SPAN_COLUMNS: [Term; 9] = [
+    Term { en: "draft", zh: "草稿" },
+    Term { en: "para", zh: "段落号" },
+    Term { en: "start", zh: "起始" },
+    Term { en: "end", zh: "结束" },
+    Term { en: "source", zh: "来源" },
+    Term { en: "source_start", zh: "来源起始" },
+    Term { en: "source_end", zh: "来源结束" },
+    Term { en: "kind", zh: "类型" },
+    Term { en: "detail", zh: "说明" },
 ];
-/// `spans.csv`'s `kind` of a foreign name's row.
-pub const FOREIGN_NAME_KIND: &str = "foreign_name";
-const DOCUMENT_COLUMNS: [&str; 9] = [
-    "draft",
-    "paragraphs",
-    "chars",
-    "copied_ratio",
-    "boilerplate_ratio",
-    "top_source",
-    "top_source_ratio",
-    "flags",
-    "status",
+/// `spans.csv`'s `kind` of a foreign name's row ([`crate::findings::names`]).
+pub const FOREIGN_NAME: Term = Term { en: "foreign_name", zh: "外地地名" };
+/// documents.csv's columns; the findings' six ([`crate::findings`]) come after `status`.
+pub const DOCUMENT_COLUMNS: [Term; 15] = [
+    Term { en: "draft", zh: "草稿" },
+    Term { en: "paragraphs", zh: "段落数" },
+    Term { en: "chars", zh: "字数" },
+    Term { en: "copied_ratio", zh: "总文字复制比" },
+    Term { en: "boilerplate_ratio", zh: "套话比" },
+    Term { en: "top_source", zh: "最大来源" },
+    Term { en: "top_source_ratio", zh: "单篇最大复制比" },
+    Term { en: "flags", zh: "标记" },
+    Term { en: "status", zh: "状态" },
+    Term { en: "foreign_names", zh: "外地地名数" },
+    Term { en: "recycled_from", zh: "旧稿来源" },
+    Term { en: "recycled_years", zh: "旧稿年份" },
+    Term { en: "numbers_changed", zh: "改动数字数" },
+    Term { en: "batch_paragraphs", zh: "同批相同段落数" },
+    Term { en: "batch_partner", zh: "同批相同草稿" },
 ];
+
+/// The position of documents.csv's `status` among [`DOCUMENT_COLUMNS`].
+const STATUS: usize = 8;
 
 /// A draft that could not be checked: listed in `documents.csv` with the reason, so a batch's
 /// report says what it does not cover.
@@ -135,9 +154,9 @@ pub struct Unchecked {
 /// char (nothing was compared, so its 0 % says nothing).
 pub fn status(r: &DraftReport) -> &'static str {
     if is_empty(r) {
-        "empty"
+        table::EMPTY.en
     } else {
-        "ok"
+        table::OK.en
     }
 }
 
@@ -158,138 +177,178 @@ fn flags_cell(flags: &[Flag]) -> String {
     flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(";")
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
+/// A count that may be absent, as a cell.
+fn opt_count(v: Option<usize>) -> Cell {
+    v.map_or(Cell::Blank, Cell::Count)
 }
 
-/// Writes the three CSV reports for `reports` into `dir` (created if missing); the drafts that
-/// could not be checked are rows of `documents.csv` with their reason as `status`.
+/// The tables of a check, the summary (`documents`) first, then `paragraphs` and `spans`: what
+/// the CSV files and the sheets of a workbook hold. The drafts that could not be checked are rows
+/// of `documents` with their reason as `status`.
+pub fn tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> Vec<Table> {
+    check_tables(reports, unchecked).into()
+}
+
+/// [`tables`], as the three they always are.
+fn check_tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> [Table; 3] {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let mut documents = Vec::with_capacity(reports.len() + unchecked.len());
+    let mut paragraphs = Vec::new();
+    let mut spans = Vec::new();
+    for r in reports {
+        let d = &r.summary;
+        let recycled = r.findings.recycled.as_ref();
+        let text_or_blank = |s: String| if s.is_empty() { Cell::Blank } else { Cell::Text(s) };
+        documents.push(vec![
+            text(&r.draft),
+            Cell::Count(d.paragraphs),
+            Cell::Count(d.chars),
+            Cell::Ratio(d.copied_ratio),
+            Cell::Ratio(d.boilerplate_ratio),
+            text(&d.top_source),
+            Cell::Ratio(d.top_source_ratio),
+            Cell::Text(flags_cell(&d.flags)),
+            Cell::Label(if is_empty(r) { table::EMPTY } else { table::OK }),
+            Cell::Count(r.findings.foreign.len()),
+            recycled.map_or(Cell::Blank, |x| text(&x.source)),
+            recycled.map_or(Cell::Blank, |x| text_or_blank(x.years())),
+            recycled.map_or(Cell::Blank, |x| Cell::Count(x.numbers_changed)),
+            Cell::Count(r.findings.twins.len()),
+            text_or_blank(batch_partner(r)),
+        ]);
+        for p in &r.paragraphs {
+            paragraphs.push(vec![
+                text(&r.draft),
+                Cell::Count(p.para),
+                Cell::Count(p.start),
+                Cell::Count(p.end),
+                Cell::Count(p.chars),
+                Cell::Label(table::verdict(p.verdict)),
+                Cell::Ratio(p.score),
+                text(&p.source),
+                opt_count(p.source_para),
+                opt_count(p.simhash_distance.map(|d| d as usize)),
+                Cell::Count(p.matched_chars),
+                Cell::Text(flags_cell(&p.flags)),
+                text(&p.excerpt),
+                text(&p.matched_text),
+            ]);
+        }
+        for s in &r.spans {
+            spans.push(vec![
+                text(&r.draft),
+                Cell::Count(s.para),
+                Cell::Count(s.start),
+                Cell::Count(s.end),
+                text(&s.source),
+                Cell::Count(s.source_start),
+                Cell::Count(s.source_end),
+                Cell::Label(table::span_kind(s.kind)),
+                Cell::Blank,
+            ]);
+        }
+        for f in &r.findings.foreign {
+            spans.push(vec![
+                text(&r.draft),
+                Cell::Count(f.para),
+                Cell::Count(f.start),
+                Cell::Count(f.end),
+                text(&f.source),
+                Cell::Count(f.source_start),
+                Cell::Count(f.source_end),
+                Cell::Label(FOREIGN_NAME),
+                text(&f.name),
+            ]);
+        }
+    }
+    for u in unchecked {
+        // Blank but for the name and the status, the findings' columns too: nothing was read.
+        let mut row = vec![Cell::Blank; DOCUMENT_COLUMNS.len()];
+        row[0] = text(&u.draft);
+        row[STATUS] = Cell::Unreadable(u.reason.clone());
+        documents.push(row);
+    }
+    [
+        Table { name: DOCUMENTS, columns: &DOCUMENT_COLUMNS, rows: documents },
+        Table { name: PARAGRAPHS, columns: &PARAGRAPH_COLUMNS, rows: paragraphs },
+        Table { name: SPANS, columns: &SPAN_COLUMNS, rows: spans },
+    ]
+}
+
+/// The tables' names: `en` is the CSV file's stem.
+pub const DOCUMENTS: Term = Term { en: "documents", zh: "文档" };
+pub const PARAGRAPHS: Term = Term { en: "paragraphs", zh: "段落" };
+pub const SPANS: Term = Term { en: "spans", zh: "重复片段" };
+
+/// Writes the three CSV reports for `reports` into `dir` (created if missing), replaced as a set,
+/// headers and values in `lang`; the drafts that could not be checked are rows of `documents.csv`
+/// with their reason as `status`.
 pub fn write_reports(
     dir: &Path,
     reports: &[DraftReport],
     unchecked: &[Unchecked],
     bom: bool,
+    lang: Lang,
 ) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    write_csv(&dir.join("paragraphs.csv"), bom, |w| {
-        let mut header: Vec<&str> = PARAGRAPH_COLUMNS.to_vec();
-        header.push("matched_text");
-        w.write_record(&header)?;
-        for r in reports {
-            for p in &r.paragraphs {
-                crate::spreadsheet::write_row(
-                    w,
-                    [
-                        r.draft.clone(),
-                        p.para.to_string(),
-                        p.start.to_string(),
-                        p.end.to_string(),
-                        p.chars.to_string(),
-                        p.verdict.to_string(),
-                        format!("{:.3}", p.score),
-                        p.source.clone(),
-                        opt(p.source_para),
-                        opt(p.simhash_distance),
-                        p.matched_chars.to_string(),
-                        flags_cell(&p.flags),
-                        p.excerpt.clone(),
-                        p.matched_text.clone(),
-                    ],
-                )?;
-            }
-        }
-        Ok(())
-    })?;
-    write_csv(&dir.join("spans.csv"), bom, |w| {
-        w.write_record(SPAN_COLUMNS.iter().chain(&SPAN_FINDING_COLUMNS))?;
-        for r in reports {
-            for s in &r.spans {
-                crate::spreadsheet::write_row(
-                    w,
-                    [
-                        r.draft.clone(),
-                        s.para.to_string(),
-                        s.start.to_string(),
-                        s.end.to_string(),
-                        s.source.clone(),
-                        s.source_start.to_string(),
-                        s.source_end.to_string(),
-                        s.kind.to_string(),
-                        String::new(),
-                    ],
-                )?;
-            }
-            for f in &r.findings.foreign {
-                crate::spreadsheet::write_row(
-                    w,
-                    [
-                        r.draft.clone(),
-                        f.para.to_string(),
-                        f.start.to_string(),
-                        f.end.to_string(),
-                        f.source.clone(),
-                        f.source_start.to_string(),
-                        f.source_end.to_string(),
-                        FOREIGN_NAME_KIND.to_string(),
-                        f.name.clone(),
-                    ],
-                )?;
-            }
-        }
-        Ok(())
-    })?;
-    write_csv(&dir.join("documents.csv"), bom, |w| {
-        w.write_record(DOCUMENT_COLUMNS.iter().chain(&DOCUMENT_FINDING_COLUMNS))?;
-        for r in reports {
-            let d = &r.summary;
-            let recycled = r.findings.recycled.as_ref();
-            crate::spreadsheet::write_row(
-                w,
-                [
-                    r.draft.clone(),
-                    d.paragraphs.to_string(),
-                    d.chars.to_string(),
-                    format!("{:.3}", d.copied_ratio),
-                    format!("{:.3}", d.boilerplate_ratio),
-                    d.top_source.clone(),
-                    format!("{:.3}", d.top_source_ratio),
-                    flags_cell(&d.flags),
-                    status(r).to_string(),
-                    r.findings.foreign.len().to_string(),
-                    recycled.map(|x| x.source.clone()).unwrap_or_default(),
-                    recycled.map(|x| x.years()).unwrap_or_default(),
-                    recycled.map(|x| x.numbers_changed.to_string()).unwrap_or_default(),
-                    r.findings.twins.len().to_string(),
-                    batch_partner(r),
-                ],
-            )?;
-        }
-        for u in unchecked {
-            let status = format!("unreadable: {}", u.reason);
-            let blank = String::new;
-            crate::spreadsheet::write_row(
-                w,
-                [
-                    u.draft.clone(),
-                    blank(),
-                    blank(),
-                    blank(),
-                    blank(),
-                    blank(),
-                    blank(),
-                    blank(),
-                    status,
-                    blank(),
-                    blank(),
-                    blank(),
-                    blank(),
-                    blank(),
-                    blank(),
-                ],
-            )?;
-        }
-        Ok(())
-    })
+    let mut set = FileSet::default();
+    stage_reports(&mut set, dir, reports, unchecked, bom, lang)
+        .and_then(|_| set.commit())
+        .map_err(|e| e.source)
+}
+
+/// Writes `table` as `dir/<its name>.csv`, atomically, in `lang`.
+pub fn write_table(dir: &Path, table: &Table, bom: bool, lang: Lang) -> io::Result<()> {
+    write_csv(&dir.join(table.file_name()), bom, |w| fill_table(w, table, lang))
+}
+
+/// `table`'s header and rows in `lang`, every data cell escaped for spreadsheets
+/// ([`crate::spreadsheet`]).
+fn fill_table<W: Write>(w: &mut csv::Writer<W>, table: &Table, lang: Lang) -> csv::Result<()> {
+    w.write_record(table.columns.iter().map(|c| c.name(lang)))?;
+    for row in &table.rows {
+        w.write_record(row.iter().map(|c| crate::spreadsheet::escape(&c.text(lang)).into_owned()))?;
+    }
+    Ok(())
+}
+
+/// A check's reports and its run manifest, written into `dir` (created if missing) as one set
+/// ([`FileSet`]): the three CSVs first, then the manifest, which records what each CSV says
+/// ([`tables::digests`]), so that `chachong review` refuses a folder whose files are of
+/// different runs. The error names the file that could not be written.
+pub fn write_run(
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    bom: bool,
+    lang: Lang,
+    mut manifest: Manifest,
+) -> Result<(), SetError> {
+    std::fs::create_dir_all(dir).map_err(|source| SetError { path: dir.to_path_buf(), source })?;
+    let mut set = FileSet::default();
+    let [p, s, d] = stage_reports(&mut set, dir, reports, unchecked, bom, lang)?;
+    // Read back as review will read them, so the digests are of what review will see.
+    let written = tables::read_files(&p, &s, &d)
+        .map_err(|why| SetError { path: dir.to_path_buf(), source: io::Error::other(why) })?;
+    manifest.rows = tables::digests(&written).iter().map(|&(f, h)| (f.to_string(), h)).collect();
+    manifest.stage(&mut set, dir)?;
+    set.commit()
+}
+
+/// Writes the three CSVs into `set` under their temporary names, returned in the order
+/// paragraphs, spans, documents.
+fn stage_reports(
+    set: &mut FileSet,
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    bom: bool,
+    lang: Lang,
+) -> Result<[PathBuf; 3], SetError> {
+    let [documents, paragraphs, spans] = check_tables(reports, unchecked);
+    let mut stage =
+        |t: &Table| set.stage(&dir.join(t.file_name()), |out| fill_csv(out, bom, |w| fill_table(w, t, lang)));
+    Ok([stage(&paragraphs)?, stage(&spans)?, stage(&documents)?])
 }
 
 /// Writes a CSV atomically (see [`crate::atomic`]), with the BOM when asked.
@@ -298,14 +357,21 @@ pub fn write_csv(
     bom: bool,
     fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
 ) -> io::Result<()> {
-    write_atomic(path, |out| {
-        if bom {
-            out.write_all("\u{feff}".as_bytes())?;
-        }
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-        fill(&mut w).map_err(io::Error::other)?;
-        w.flush()
-    })
+    write_atomic(path, |out| fill_csv(out, bom, fill))
+}
+
+/// A CSV's contents into `out`, with the BOM when asked and `\n` line ends.
+fn fill_csv(
+    out: &mut io::BufWriter<std::fs::File>,
+    bom: bool,
+    fill: impl FnOnce(&mut csv::Writer<&mut io::BufWriter<std::fs::File>>) -> csv::Result<()>,
+) -> io::Result<()> {
+    if bom {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    fill(&mut w).map_err(io::Error::other)?;
+    w.flush()
 }
 
 /// A short human summary of a draft's report, for the terminal.
@@ -350,7 +416,7 @@ pub fn is_finding(f: &Flag) -> bool {
 }
 
 /// The draft of the batch that shares most paragraphs with `r`, empty when none does.
-fn batch_partner(r: &DraftReport) -> String {
+pub fn batch_partner(r: &DraftReport) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for t in &r.findings.twins {
         match counts.iter_mut().find(|(p, _)| *p == t.partner) {

@@ -7,7 +7,6 @@
 //! the original text: a cell that already starts with `'` before one of those chars gets one more.
 
 use std::borrow::Cow;
-use std::io::Write;
 
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -30,11 +29,6 @@ pub fn unescape(cell: &str) -> &str {
 
 fn needs_escape(text: &str) -> bool {
     text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
-}
-
-/// Writes one data row, every cell escaped.
-pub fn write_row<W: Write, const N: usize>(w: &mut csv::Writer<W>, cells: [String; N]) -> csv::Result<()> {
-    w.write_record(cells.iter().map(|c| escape(c).into_owned()))
 }
 
 #[cfg(test)]

@@ -169,7 +169,7 @@ pub fn walk(root: &Path, filter: &Filter) -> Walk {
                 out.lock_files += 1;
                 continue;
             }
-            if entry.file_name().to_string_lossy().starts_with('.') {
+            if crate::names::os_bytes(&entry.file_name()).starts_with(b".") {
                 continue;
             }
             let path = entry.path();

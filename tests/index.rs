@@ -20,7 +20,7 @@ fn open_indexed(corpus: &Path, dir: &Path) -> (Corpus, UpdateReport) {
 /// The three CSVs as bytes, as `check` writes them.
 fn report_bytes(reports: &[DraftReport]) -> Vec<Vec<u8>> {
     let out = tempfile::tempdir().expect("tmp");
-    write_reports(out.path(), reports, &[], true).expect("reports written");
+    write_reports(out.path(), reports, &[], true, chachong::table::Lang::En).expect("reports written");
     ["paragraphs.csv", "spans.csv", "documents.csv"]
         .iter()
         .map(|f| std::fs::read(out.path().join(f)).expect("report"))
@@ -163,6 +163,13 @@ fn an_index_of_another_format_version_is_refused_with_advice() {
     let seg = dir.path().join("seg-000001.ccx");
     let mut bytes = std::fs::read(&seg).unwrap();
     bytes[8] = 1;
+    // As a file written by that version would be: its header sums right (a flipped version byte
+    // alone is damage, tests/index_damage.rs).
+    let table_end = 64 + 32 * u32::from_le_bytes(bytes[32..36].try_into().unwrap()) as usize;
+    let mut head = bytes[..40].to_vec();
+    head.extend_from_slice(&bytes[64..table_end]);
+    let sum = xxhash_rust::xxh3::xxh3_64(&head);
+    bytes[40..48].copy_from_slice(&sum.to_le_bytes());
     std::fs::write(&seg, bytes).unwrap();
     let (c, i) = (corpus.path().to_str().unwrap(), dir.path().to_str().unwrap());
     let out = tempfile::tempdir().unwrap();
@@ -180,8 +187,10 @@ fn an_index_of_another_format_version_is_refused_with_advice() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("index format version 1, this chachong reads version 3")
-            && stderr.contains("chachong index --rebuild --corpus DIR"),
+        stderr.contains(&format!(
+            "index format version 1, this chachong reads version {}",
+            chachong::params::INDEX_FORMAT_VERSION
+        )) && stderr.contains("chachong index --rebuild --corpus DIR"),
         "{stderr}"
     );
     assert!(!out.path().join("paragraphs.csv").exists());

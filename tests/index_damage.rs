@@ -282,6 +282,7 @@ fn huge_or_truncated_lengths_are_errors_not_allocations() {
     // Section ids and widths, as src/index/segment.rs numbers them.
     const DOC_START: u32 = 1;
     const NAME_OFFSETS: u32 = 12;
+    const NAMES: u32 = 13;
     const PARAS: u32 = 15;
     const TEXT_OFFSETS: u32 = 16;
     const TEXTS: u32 = 17;
@@ -289,6 +290,10 @@ fn huge_or_truncated_lengths_are_errors_not_allocations() {
     type Change<'a> = Box<dyn Fn(&mut Vec<u8>) + 'a>;
     let cases: Vec<(&str, Change)> = vec![
         ("file cut in half", Box::new(|b: &mut Vec<u8>| b.truncate(b.len() / 2))),
+        // Damage, not a file of another version or other parameters: the header does not sum.
+        ("a flipped bit in the format version", Box::new(|b: &mut Vec<u8>| b[8] ^= 1)),
+        ("a flipped bit in the shingle words", Box::new(|b: &mut Vec<u8>| b[20] ^= 1)),
+        ("a flipped bit in the analysis version", Box::new(|b: &mut Vec<u8>| b[28] ^= 4)),
         (
             "huge section count",
             Box::new(|b: &mut Vec<u8>| b[32..36].copy_from_slice(&u32::MAX.to_le_bytes())),
@@ -312,6 +317,29 @@ fn huge_or_truncated_lengths_are_errors_not_allocations() {
             "a name offset past the names",
             Box::new(|b: &mut Vec<u8>| {
                 set(b, NAME_OFFSETS, 8, 5, 1 << 40);
+                reseal(b);
+            }),
+        ),
+        (
+            // Found by fuzz/index_sealed: one document's name made another's, the file summed again.
+            "two documents with one name",
+            Box::new(|b: &mut Vec<u8>| {
+                let find = |b: &[u8], id: u32| sections(b).into_iter().find(|s| s.0 == id).unwrap();
+                let (_, offsets_at, offsets_len) = find(b, NAME_OFFSETS);
+                let offsets: Vec<usize> = (0..offsets_len / 8)
+                    .map(|k| {
+                        u64::from_le_bytes(b[offsets_at + 8 * k..offsets_at + 8 * k + 8].try_into().unwrap())
+                            as usize
+                    })
+                    .collect();
+                let (_, names_at, _) = find(b, NAMES);
+                let len = |i: usize| offsets[i + 1] - offsets[i];
+                let (i, j) = (0..offsets.len() - 2)
+                    .flat_map(|i| (i + 1..offsets.len() - 1).map(move |j| (i, j)))
+                    .find(|&(i, j)| len(i) == len(j))
+                    .expect("two names of one length");
+                let name = b[names_at + offsets[j]..names_at + offsets[j + 1]].to_vec();
+                b[names_at + offsets[i]..names_at + offsets[i + 1]].copy_from_slice(&name);
                 reseal(b);
             }),
         ),

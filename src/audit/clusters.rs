@@ -27,10 +27,10 @@ use crate::params::{
     HEADING_MAX_RUNS,
 };
 use crate::report::{DraftReport, ParagraphRow};
+use crate::table::{Cell, Table, Term};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Write;
 
 /// Whether a cluster is formula or a specific recycled passage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,44 +307,73 @@ fn describe(
     }
 }
 
-const COLUMNS: [&str; 8] =
-    ["cluster", "paragraphs", "documents", "earliest", "earliest_date", "kind", "chars", "excerpt"];
-const MEMBER_COLUMNS: [&str; 4] = ["cluster", "document", "para", "excerpt"];
+/// clusters.csv's columns.
+pub const COLUMNS: [Term; 8] = [
+    Term { en: "cluster", zh: "簇号" },
+    Term { en: "paragraphs", zh: "段落数" },
+    Term { en: "documents", zh: "文档数" },
+    Term { en: "earliest", zh: "最早文档" },
+    Term { en: "earliest_date", zh: "最早日期" },
+    Term { en: "kind", zh: "类型" },
+    Term { en: "chars", zh: "字数" },
+    Term { en: "excerpt", zh: "摘录" },
+];
+/// cluster_members.csv's columns.
+pub const MEMBER_COLUMNS: [Term; 4] = [
+    Term { en: "cluster", zh: "簇号" },
+    Term { en: "document", zh: "文档" },
+    Term { en: "para", zh: "段落号" },
+    Term { en: "excerpt", zh: "摘录" },
+];
 
-/// Writes the rows of `clusters.csv`, header first.
-pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[ClusterRow]) -> csv::Result<()> {
-    w.write_record(COLUMNS)?;
-    for r in rows {
-        crate::spreadsheet::write_row(
-            w,
-            [
-                r.id.to_string(),
-                r.paragraphs.to_string(),
-                r.documents.to_string(),
-                r.earliest.clone(),
-                r.earliest_date.clone(),
-                r.kind.to_string(),
-                r.chars.to_string(),
-                r.excerpt.clone(),
-            ],
-        )?;
-    }
-    Ok(())
-}
-
-/// Writes the rows of `cluster_members.csv`, header first: one per member paragraph, so that a
-/// cluster of hundreds of paragraphs stays readable (and within a spreadsheet cell's limit).
-pub fn write_members<W: Write>(w: &mut csv::Writer<W>, rows: &[ClusterRow]) -> csv::Result<()> {
-    w.write_record(MEMBER_COLUMNS)?;
-    for r in rows {
-        for m in &r.members {
-            crate::spreadsheet::write_row(
-                w,
-                [r.id.to_string(), m.document.clone(), m.para.to_string(), m.excerpt.clone()],
-            )?;
+impl ClusterKind {
+    /// The kind's names: a recycled passage is 特有 (specific to the cluster), a formula 套话.
+    pub fn term(self) -> Term {
+        match self {
+            ClusterKind::Specific => Term { en: "specific", zh: "特有" },
+            ClusterKind::Boilerplate => Term { en: "boilerplate", zh: "套话" },
         }
     }
-    Ok(())
+}
+
+/// The table of `clusters.csv`.
+pub fn table(rows: &[ClusterRow]) -> Table {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Count(r.id),
+                Cell::Count(r.paragraphs),
+                Cell::Count(r.documents),
+                text(&r.earliest),
+                text(&r.earliest_date),
+                Cell::Label(r.kind.term()),
+                Cell::Count(r.chars),
+                text(&r.excerpt),
+            ]
+        })
+        .collect();
+    Table { name: Term { en: "clusters", zh: "段落簇" }, columns: &COLUMNS, rows }
+}
+
+/// The table of `cluster_members.csv`: one row per member paragraph, so that a cluster of
+/// hundreds of paragraphs stays readable (and within a spreadsheet cell's limit).
+pub fn members_table(rows: &[ClusterRow]) -> Table {
+    let rows = rows
+        .iter()
+        .flat_map(|r| {
+            r.members.iter().map(|m| {
+                vec![
+                    Cell::Count(r.id),
+                    Cell::Text(m.document.clone()),
+                    Cell::Count(m.para),
+                    Cell::Text(m.excerpt.clone()),
+                ]
+            })
+        })
+        .collect();
+    Table { name: Term { en: "cluster_members", zh: "簇成员" }, columns: &MEMBER_COLUMNS, rows }
 }
 
 #[cfg(test)]

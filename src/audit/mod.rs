@@ -22,7 +22,8 @@ use crate::fingerprint::simhash;
 use crate::index::ParaRef;
 use crate::ingest::Document;
 use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS, PAIR_PASSAGES};
-use crate::report::{write_csv, write_reports, DraftReport};
+use crate::report::{self, write_reports, DraftReport};
+use crate::table::{Lang, Table};
 use clusters::{ClusterRow, Edge};
 use pairs::{PairRow, Passage, Share};
 use rayon::prelude::*;
@@ -329,13 +330,28 @@ pub fn summary(audit: &Audit) -> String {
     out
 }
 
+/// The tables of an audit, the summary (`documents`) first: the check tables of every audited
+/// document, then `pairs`, `clusters` and `cluster_members`.
+pub fn tables(audit: &Audit) -> Vec<Table> {
+    let mut tables = report::tables(&audit.reports, &[]);
+    let check = tables.split_off(1);
+    tables.extend([pairs::table(&audit.pairs), clusters::table(&audit.clusters)]);
+    tables.push(clusters::members_table(&audit.clusters));
+    tables.extend(check);
+    tables
+}
+
 /// Writes the check reports of every audited document, `pairs.csv`, `clusters.csv` and
-/// `cluster_members.csv` into `dir`.
-pub fn write_audit(dir: &Path, audit: &Audit, bom: bool) -> io::Result<()> {
-    write_reports(dir, &audit.reports, &[], bom)?;
-    write_csv(&dir.join("pairs.csv"), bom, |w| pairs::write(w, &audit.pairs))?;
-    write_csv(&dir.join("clusters.csv"), bom, |w| clusters::write(w, &audit.clusters))?;
-    write_csv(&dir.join("cluster_members.csv"), bom, |w| clusters::write_members(w, &audit.clusters))?;
+/// `cluster_members.csv` into `dir`, headers and values in `lang`.
+pub fn write_audit(dir: &Path, audit: &Audit, bom: bool, lang: Lang) -> io::Result<()> {
+    write_reports(dir, &audit.reports, &[], bom, lang)?;
+    for t in [
+        pairs::table(&audit.pairs),
+        clusters::table(&audit.clusters),
+        clusters::members_table(&audit.clusters),
+    ] {
+        report::write_table(dir, &t, bom, lang)?;
+    }
     Ok(())
 }
 

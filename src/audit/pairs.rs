@@ -15,9 +15,9 @@ use super::{dates::DateBasis, rarity};
 use crate::check::Corpus;
 use crate::fingerprint::hamming;
 use crate::params::{PAIR_MIN_DOC_SHARE, PAIR_MIN_RUNS, PAIR_TEXT_CHARS};
+use crate::table::{Cell, Table, Term};
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::io::Write;
 
 /// What the check of one document found it shares with one other document.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,46 +181,47 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
 /// `source_by` of a pair whose dates do not say which came first.
 pub const UNKNOWN_ORDER: &str = "unknown";
 
-const COLUMNS: [&str; 13] = [
-    "doc_a",
-    "doc_b",
-    "shared_chars",
-    "share_a",
-    "share_b",
-    "longest_run",
-    "simhash_distance",
-    "source",
-    "date_a",
-    "date_b",
-    "evidence",
-    "source_by",
-    "shared_text",
+/// pairs.csv's columns.
+pub const COLUMNS: [Term; 13] = [
+    Term { en: "doc_a", zh: "文档A" },
+    Term { en: "doc_b", zh: "文档B" },
+    Term { en: "shared_chars", zh: "共有字数" },
+    Term { en: "share_a", zh: "占A比" },
+    Term { en: "share_b", zh: "占B比" },
+    Term { en: "longest_run", zh: "最长重复字数" },
+    Term { en: "simhash_distance", zh: "SimHash距离" },
+    Term { en: "source", zh: "较早来源" },
+    Term { en: "date_a", zh: "日期A" },
+    Term { en: "date_b", zh: "日期B" },
+    Term { en: "evidence", zh: "证据分" },
+    Term { en: "source_by", zh: "来源依据" },
+    Term { en: "shared_text", zh: "共有文字" },
 ];
 
-/// Writes the rows of `pairs.csv`, header first.
-pub fn write<W: Write>(w: &mut csv::Writer<W>, rows: &[PairRow]) -> csv::Result<()> {
-    w.write_record(COLUMNS)?;
-    for r in rows {
-        crate::spreadsheet::write_row(
-            w,
-            [
-                r.doc_a.clone(),
-                r.doc_b.clone(),
-                r.shared_chars.to_string(),
-                format!("{:.3}", r.share_a),
-                format!("{:.3}", r.share_b),
-                r.longest_run.to_string(),
-                r.simhash_distance.to_string(),
-                r.source.clone(),
-                r.date_a.clone(),
-                r.date_b.clone(),
-                format!("{:.1}", r.evidence),
-                r.source_by.clone(),
-                r.shared_text(),
-            ],
-        )?;
-    }
-    Ok(())
+/// The table of `pairs.csv`.
+pub fn table(rows: &[PairRow]) -> Table {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                text(&r.doc_a),
+                text(&r.doc_b),
+                Cell::Count(r.shared_chars),
+                Cell::Ratio(r.share_a),
+                Cell::Ratio(r.share_b),
+                Cell::Count(r.longest_run),
+                Cell::Count(r.simhash_distance as usize),
+                text(&r.source),
+                text(&r.date_a),
+                text(&r.date_b),
+                Cell::Tenths(r.evidence),
+                text(&r.source_by),
+                Cell::Text(r.shared_text()),
+            ]
+        })
+        .collect();
+    Table { name: Term { en: "pairs", zh: "文档对" }, columns: &COLUMNS, rows }
 }
 
 #[cfg(test)]
@@ -255,6 +256,8 @@ mod tests {
         }
     }
 
+    use crate::table::Lang;
+
     #[test]
     fn shared_text_joins_the_passages_and_is_cut_to_its_length() {
         let r = row(vec![passage(" 坚持稳中求进工作总基调。"), passage("深化供给侧结构性改革")]);
@@ -267,9 +270,10 @@ mod tests {
 
     #[test]
     fn shared_text_that_starts_like_a_formula_is_written_as_text() {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        write(&mut w, &[row(vec![passage("-1.5%的降幅")])]).unwrap();
-        let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        crate::report::write_table(dir.path(), &table(&[row(vec![passage("-1.5%的降幅")])]), false, Lang::En)
+            .unwrap();
+        let csv = std::fs::read_to_string(dir.path().join("pairs.csv")).unwrap();
         assert!(csv.ends_with(",unknown,'-1.5%的降幅\n"), "{csv}");
     }
 }

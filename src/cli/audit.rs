@@ -1,11 +1,12 @@
 //! `chachong audit`: every document of a corpus against all the others.
 
 use super::{open_corpus, progress_bar, Analysis, Error, Outcome, ReadArgs};
-use chachong::audit::{audit, html, summary, write_audit};
+use chachong::audit::{audit, html, summary, tables, write_audit};
 use chachong::check::Checker;
 use chachong::open::Access;
 use chachong::params::Settings;
 use chachong::review;
+use chachong::table::Lang;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,13 @@ pub struct Args {
     /// Matched significant chars needed for `partial`.
     #[arg(long, default_value_t = chachong::params::DEFAULT_MIN_RUN, value_parser = clap::value_parser!(usize))]
     min_run: usize,
+    /// Also write the reports as one Excel workbook (.xlsx): a sheet per CSV, the summary first.
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
+    /// Language of the CSV and .xlsx headers and verdicts: zh (Chinese, ratios as percentages) or
+    /// en (the names of docs/report-format.md, for scripts).
+    #[arg(long, value_name = "zh|en", default_value = "en")]
+    lang: Lang,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -77,9 +85,12 @@ pub fn run(args: Args) -> Outcome {
         // The manifest lets `chachong review` find the audited documents from any folder.
         let documents: Vec<(PathBuf, String)> =
             audited.iter().map(|&d| (corpus.doc(d).doc.path.clone(), corpus.doc(d).name.clone())).collect();
-        write_audit(&args.out, &result, !args.no_bom)
+        write_audit(&args.out, &result, !args.no_bom, args.lang)
             .and_then(|()| review::run_manifest(&result.reports, &documents, corpus).write(&args.out))
             .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
+        if let Some(path) = &args.xlsx {
+            super::write_xlsx(path, &tables(&result), args.lang)?;
+        }
         // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
         let _ = writeln!(
             std::io::stdout().lock(),

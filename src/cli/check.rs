@@ -5,8 +5,9 @@ use chachong::check::{check_files, distinct_drafts, Checker};
 use chachong::index::store::{self, UpdateOptions};
 use chachong::open::Access;
 use chachong::params::Settings;
-use chachong::report::{is_empty, shown_percent, summary, write_reports, Unchecked};
+use chachong::report::{is_empty, shown_percent, summary, write_run, Unchecked};
 use chachong::review;
+use chachong::table::Lang;
 use chachong::walk::{expand_inputs, Filter};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,17 @@ pub struct Args {
     /// Also write the report as one self-contained HTML file (as `chachong review --html`).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Also write the reports as one Excel workbook (.xlsx): a sheet per CSV, the summary first.
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
+    /// Also write the HTML report as a PDF (A4, a cover with the figures of a 报告单), printed by
+    /// headless Chromium, which must be installed.
+    #[arg(long, value_name = "FILE")]
+    pdf: Option<PathBuf>,
+    /// Language of the CSV and .xlsx headers and verdicts: zh (Chinese, ratios as percentages) or
+    /// en (the names of docs/report-format.md, for scripts).
+    #[arg(long, value_name = "zh|en", default_value = "en")]
+    lang: Lang,
     /// Also count the phrases of FILE (one per line) as 套话, beside the built-in lexicon: an
     /// office's own formulas, or the 提法 of an era.
     #[arg(long, value_name = "FILE")]
@@ -91,7 +103,7 @@ pub fn run(args: Args) -> Outcome {
     let filter = Filter::new(&args.filter.include, &args.filter.exclude).map_err(Error::Input)?;
     let inputs = expand_inputs(&args.drafts, &filter);
     for note in &inputs.notes {
-        eprintln!("chachong: {note}");
+        say!("{note}");
     }
     if inputs.files.is_empty() {
         return Err(Error::NoDrafts);
@@ -110,15 +122,13 @@ pub fn run(args: Args) -> Outcome {
         Checker { analyzer: loading.get(), corpus, settings: Settings { min_run, ..Settings::default() } };
     let (files, repeated) = distinct_drafts(&inputs.files);
     for p in &repeated {
-        eprintln!("chachong: {}: given more than once, checked once", p.display());
+        say!("{}: given more than once, checked once", p.display());
     }
     for p in files.iter().filter(|p| checker.corpus_doc_of(p).is_some()) {
-        eprintln!(
-            "chachong: {}: a file of the corpus, checked against the other corpus documents",
-            p.display()
-        );
+        say!("{}: a file of the corpus, checked against the other corpus documents", p.display());
     }
-    let drafts: Vec<(PathBuf, String)> = files.iter().map(|p| (p.clone(), p.display().to_string())).collect();
+    let drafts: Vec<(PathBuf, String)> =
+        files.iter().map(|p| (p.clone(), chachong::names::shown_path(p))).collect();
     let mut reports = Vec::new();
     let mut unchecked = Vec::new();
     let bar = progress_bar("checking".to_string(), "drafts");
@@ -134,7 +144,7 @@ pub fn run(args: Args) -> Outcome {
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {
-                eprintln!("chachong: cannot check {e}");
+                say!("cannot check {e}");
                 unchecked.push(Unchecked { draft: name.clone(), reason: e.reason });
             }
         }
@@ -146,8 +156,8 @@ pub fn run(args: Args) -> Outcome {
         chachong::findings::batch::annotate(&mut reports, twins);
     }
     if reports.is_empty() {
-        eprintln!(
-            "chachong: no draft could be read ({} given): no report written, {} is as it was",
+        say!(
+            "no draft could be read ({} given): no report written, {} is as it was",
             drafts.len(),
             args.out.display()
         );
@@ -155,25 +165,33 @@ pub fn run(args: Args) -> Outcome {
     }
     let empty: Vec<&str> = reports.iter().filter(|r| is_empty(r)).map(|r| r.draft.as_str()).collect();
     for draft in &empty {
-        eprintln!("chachong: {draft}: no text to check (empty, or nothing chachong can read as text)");
+        say!("{draft}: no text to check (empty, or nothing chachong can read as text)");
     }
-    write_reports(&args.out, &reports, &unchecked, !args.no_bom)
-        .and_then(|()| review::run_manifest(&reports, &drafts, corpus).write(&args.out))
-        .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
+    let manifest = review::run_manifest(&reports, &drafts, corpus);
+    write_run(&args.out, &reports, &unchecked, !args.no_bom, args.lang, manifest)
+        .map_err(|e| Error::Write { what: "report", path: e.path, source: e.source })?;
     for r in &reports {
-        print!("{}", summary(r));
+        show!("{}", summary(r));
     }
-    println!("reports written to {}", args.out.display());
-    if let Some(path) = &args.html {
+    showln!("reports written to {}", args.out.display());
+    if let Some(path) = &args.xlsx {
+        super::write_xlsx(path, &chachong::report::tables(&reports, &unchecked), args.lang)?;
+    }
+    if args.html.is_some() || args.pdf.is_some() {
         let mut review = review::from_check(&reports, &drafts, corpus);
         review.report_dir = Some(chachong::manifest::absolute(&args.out));
         for p in &review.problems {
-            eprintln!("chachong: {p}");
+            say!("{p}");
         }
-        super::write_html(path, &review)?;
+        if let Some(path) = &args.html {
+            super::write_html(path, &review)?;
+        }
+        if let Some(path) = &args.pdf {
+            super::write_pdf(path, &review)?;
+        }
     }
     if !unchecked.is_empty() || !empty.is_empty() {
-        eprintln!("chachong: {}", batch_total(drafts.len(), &unchecked, &empty));
+        say!("{}", batch_total(drafts.len(), &unchecked, &empty));
     }
     let mut over = false;
     if let Some(limit) = args.fail_over {
@@ -181,8 +199,8 @@ pub fn run(args: Args) -> Outcome {
         for r in reports.iter().filter(|r| !is_empty(r)) {
             let shown = shown_percent(r.summary.copied_ratio);
             if shown > limit {
-                eprintln!(
-                    "chachong: {}: 复制比 {shown:.1}% is over --fail-over {limit:.1}% by {:.1} points",
+                say!(
+                    "{}: 复制比 {shown:.1}% is over --fail-over {limit:.1}% by {:.1} points",
                     r.draft,
                     shown - limit
                 );
@@ -190,7 +208,7 @@ pub fn run(args: Args) -> Outcome {
             }
         }
         if !empty.is_empty() {
-            eprintln!("chachong: --fail-over: {} had no text to check", empty.join(", "));
+            say!("--fail-over: {} had no text to check", empty.join(", "));
         }
     }
     let failed_to_check = !unchecked.is_empty() || (args.fail_over.is_some() && !empty.is_empty());

@@ -33,7 +33,7 @@ pub fn run(args: Args) -> Outcome {
     let dir = args.index.unwrap_or_else(|| store::default_dir(&args.corpus));
     if args.verify {
         let files = store::verify(&dir).map_err(Error::Index)?;
-        println!("index {}: {files} files, every checksum matches", dir.display());
+        showln!("index {}: {files} files, every checksum matches", dir.display());
         return Ok(ExitCode::SUCCESS);
     }
     let max_file_bytes = args.limit.max_file_bytes()?;

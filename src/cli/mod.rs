@@ -2,10 +2,33 @@
 //! configuration once, calls the library, and says on stdout and stderr what was done. `main.rs`
 //! only parses the command line and hands over.
 
+/// A line on stderr after `chachong: `, shown by [`chachong::names::terminal_safe`]: a file name
+/// holding escape codes must not recolour or clear the user's terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("chachong: {}", chachong::names::terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// Text on stdout, shown likewise.
+macro_rules! show {
+    ($($arg:tt)*) => {
+        print!("{}", chachong::names::terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// A line on stdout, shown likewise.
+macro_rules! showln {
+    ($($arg:tt)*) => {
+        println!("{}", chachong::names::terminal_safe(&format!($($arg)*)))
+    };
+}
+
 pub mod audit;
 pub mod check;
 pub mod index;
 pub mod review;
+pub mod serve;
 
 use chachong::analyze::{Analyzer, Loading};
 use chachong::index::store::{Progress, StoreError, UpdateReport};
@@ -28,12 +51,18 @@ pub enum Error {
     Input(String),
     #[error("no drafts to check")]
     NoDrafts,
-    #[error("{0}\nchachong: give the corpus folder with --corpus DIR")]
-    Corpus(OpenError),
+    /// The corpus could not be opened; `hint` when the folder was not given (the default
+    /// `corpus` may not be the one meant) and the folder itself was the trouble, not its index.
+    #[error("{error}{}", if *hint { "\nchachong: give the corpus folder with --corpus DIR" } else { "" })]
+    Corpus { error: OpenError, hint: bool },
     #[error("{0}")]
     Index(StoreError),
     #[error("cannot write the {what} {}: {source}", path.display())]
     Write { what: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("cannot write the PDF report {}: {source}", path.display())]
+    Pdf { path: PathBuf, source: chachong::pdf::PdfError },
+    #[error("{0}")]
+    Serve(chachong::serve::ServeError),
     #[error("cannot start {threads} worker threads: {source}")]
     Threads { threads: usize, source: rayon::ThreadPoolBuildError },
 }
@@ -127,7 +156,7 @@ pub fn with_progress<T>(message: String, work: impl FnOnce(&Progress) -> T) -> T
     let progress = Progress {
         files_found: &|n| bar.set_length(n),
         tick: &|n| bar.inc(n),
-        say: &|m| bar.suspend(|| eprintln!("chachong: {m}")),
+        say: &|m| bar.suspend(|| say!("{m}")),
     };
     let result = work(&progress);
     bar.finish_and_clear();
@@ -144,8 +173,12 @@ pub fn open_corpus(roots: &[&Path], access: Access, loading: &Loading) -> Result
             (format!("reading corpus {}", names.join(" + ")), None)
         }
     };
-    let opened = with_progress(message, |progress| open::open(roots, access, loading, progress))
-        .map_err(Error::Corpus)?;
+    let opened =
+        with_progress(message, |progress| open::open(roots, access, loading, progress)).map_err(|error| {
+            let folder = matches!(error, OpenError::Read(_) | OpenError::Index(StoreError::Corpus(_)));
+            let hint = folder && roots.first() == Some(&Path::new("corpus"));
+            Error::Corpus { error, hint }
+        })?;
     say_notes(&opened.corpus.notes);
     say_skipped(&opened.errors);
     if let (Some(dir), Some(report)) = (dir, &opened.update) {
@@ -161,14 +194,36 @@ pub fn write_html(path: &Path, review: &chachong::review::Review) -> Result<(), 
         path: path.to_path_buf(),
         source,
     })?;
-    println!("HTML report written to {}", path.display());
+    showln!("HTML report written to {}", path.display());
+    Ok(())
+}
+
+/// Writes `tables` as the Excel workbook at `path` and says so.
+pub fn write_xlsx(
+    path: &Path,
+    tables: &[chachong::table::Table],
+    lang: chachong::table::Lang,
+) -> Result<(), Error> {
+    chachong::xlsx::write(path, tables, lang).map_err(|source| Error::Write {
+        what: "Excel report",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    println!("Excel report written to {}", path.display());
+    Ok(())
+}
+
+/// Prints `review` as the PDF report at `path` and says so.
+pub fn write_pdf(path: &Path, review: &chachong::review::Review) -> Result<(), Error> {
+    chachong::pdf::write(path, review).map_err(|source| Error::Pdf { path: path.to_path_buf(), source })?;
+    println!("PDF report written to {}", path.display());
     Ok(())
 }
 
 /// Says on stderr what the corpus walk left out (lock files, special files, chachong's reports).
 pub fn say_notes(notes: &[impl std::fmt::Display]) {
     for n in notes {
-        eprintln!("chachong: {n}");
+        say!("{n}");
     }
 }
 
@@ -189,18 +244,19 @@ pub fn say_chance_run(corpus: &chachong::corpus::Corpus, min_run: usize) {
 /// Names on stderr the corpus files that could not be read.
 pub fn say_skipped(errors: &[IngestError]) {
     for e in errors {
-        eprintln!("chachong: skipped corpus file {e}");
+        say!("skipped corpus file {e}");
     }
 }
 
 /// Says on stderr what an update did to the index in `dir`.
 pub fn say_update(dir: &Path, docs: usize, report: &UpdateReport) {
-    eprintln!("chachong: {}", describe_update(dir, docs, report));
+    say!("{}", describe_update(dir, docs, report));
 }
 
 fn describe_update(dir: &Path, docs: usize, r: &UpdateReport) -> String {
     if !r.wrote() && !r.compacted {
-        return format!("index {} is up to date ({docs} documents)", dir.display());
+        let read_only = if r.read_only { "; its folder is read-only, so it is used as it is" } else { "" };
+        return format!("index {} is up to date ({docs} documents){read_only}", dir.display());
     }
     let mut s = format!(
         "index {} updated: {} added, {} changed, {} removed, {} unchanged; {} documents",

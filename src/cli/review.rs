@@ -48,7 +48,7 @@ pub fn run(args: Args) -> Outcome {
     let opts = review::Options { corpus: args.corpus.clone(), draft: args.draft.clone() };
     let review = review::load(&args.report_dir, &opts).map_err(Error::Input)?;
     for p in &review.problems {
-        eprintln!("chachong: {p}");
+        say!("{p}");
     }
     match &args.html {
         Some(path) => {

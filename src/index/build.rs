@@ -29,7 +29,8 @@ pub struct StoredText {
 /// One document going into a segment.
 #[derive(Debug)]
 pub struct SegmentDoc {
-    /// Its name in reports: the path relative to the corpus root.
+    /// Its name in reports: the path relative to the corpus root, shown losslessly
+    /// ([`crate::names`]); the segment stores the bytes it stands for.
     pub name: String,
     pub meta: FileMeta,
     pub prints: DocPrints,
@@ -37,7 +38,14 @@ pub struct SegmentDoc {
     pub stored: Option<StoredText>,
 }
 
-/// Builds a segment from documents sorted by name.
+/// Sorts documents as a segment numbers them: by the bytes of their names, as the file system
+/// gave them (for names that are text, the order of the text).
+pub fn sort_by_name(docs: &mut [SegmentDoc]) {
+    docs.sort_by_cached_key(|d| crate::names::bytes_of(&d.name).into_owned());
+}
+
+/// Builds a segment from documents sorted by name (by the bytes names stand for, see
+/// [`sort_by_name`]).
 pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
     let mut doc_start = Vec::with_capacity(docs.len() + 1);
     let mut total = 0u32;
@@ -191,7 +199,7 @@ fn write_docs(w: &mut Writer, docs: &[SegmentDoc], texts: Option<Texts>) {
     let mut meta = Vec::with_capacity(docs.len() * 3);
     let mut sketches = Vec::with_capacity(docs.len() * VERSION_SKETCH);
     for d in docs {
-        names.extend_from_slice(d.name.as_bytes());
+        names.extend_from_slice(&crate::names::bytes_of(&d.name));
         name_offsets.push(names.len() as u64);
         meta.extend([d.meta.size, d.meta.mtime_ns, d.meta.hash]);
         sketches.extend(padded_sketch(&d.prints.sketch));

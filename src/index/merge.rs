@@ -90,7 +90,7 @@ pub fn compact(index: &Index) -> Vec<u64> {
         let (part, d) = index.doc_at(doc);
         let (p0, p1) = (part.doc_start()[d] as usize, part.doc_start()[d + 1] as usize);
         simhashes.extend_from_slice(&part.file.u64s(Section::Simhashes)[p0..p1]);
-        names.extend_from_slice(index.name(doc).as_bytes());
+        names.extend_from_slice(index.name_bytes(doc));
         name_offsets.push(names.len() as u64);
         let m = part.meta(d);
         meta.extend([m.size, m.mtime_ns, m.hash]);

@@ -87,8 +87,8 @@ impl Part {
         self.doc_start().len().saturating_sub(1)
     }
 
-    /// Name of the segment's document `d`.
-    pub fn name(&self, d: usize) -> Result<&str, FormatError> {
+    /// Name of the segment's document `d`: its bytes, as the file system gave them.
+    pub fn name(&self, d: usize) -> Result<&[u8], FormatError> {
         let offsets = self.file.u64s(Section::NameOffsets);
         let names = self.file.raw(Section::Names);
         let (a, b) = (offsets.get(d).copied(), offsets.get(d + 1).copied());
@@ -96,7 +96,7 @@ impl Part {
             (Some(a), Some(b)) if a <= b && b as usize <= names.len() => &names[a as usize..b as usize],
             _ => return Err(self.damaged(Damage::OutOfBounds(Section::NameOffsets))),
         };
-        std::str::from_utf8(bytes).map_err(|_| self.damaged(Damage::NameNotUtf8))
+        Ok(bytes)
     }
 
     /// File metadata of the segment's document `d`.
@@ -222,7 +222,9 @@ pub struct Index {
     parts: Vec<Part>,
     /// Index document → (part, segment document).
     docs_at: Vec<(u32, u32)>,
-    /// Index documents' names, sorted: the numbering of documents.
+    /// Index documents' names as the file system gave them, sorted: the numbering of documents.
+    keys: Vec<Box<[u8]>>,
+    /// The same names as reports show them ([`crate::names::shown`]).
     names: Vec<String>,
     /// First paragraph of each index document, plus the total at the end.
     doc_start: Vec<u32>,
@@ -253,7 +255,7 @@ pub struct Removed {
 impl Index {
     /// Builds an in-memory index of documents (any order; they are numbered by name).
     pub fn build(mut docs: Vec<SegmentDoc>) -> Index {
-        docs.sort_by(|a, b| a.name.cmp(&b.name));
+        build::sort_by_name(&mut docs);
         let words = build::segment_words(&docs);
         let file = IndexFile::from_words(words, FileKind::Segment)
             .expect("a segment just built in memory has a valid header");
@@ -267,7 +269,7 @@ impl Index {
             .into_iter()
             .map(|(id, file)| Part { file, id, to_logical: Vec::new(), removed: 0, identity: false })
             .collect();
-        let mut live: Vec<(String, u32, u32)> = Vec::new();
+        let mut live: Vec<(Vec<u8>, u32, u32)> = Vec::new();
         for (pi, part) in parts.iter_mut().enumerate() {
             part.validate()?;
             let n = part.doc_count();
@@ -277,11 +279,16 @@ impl Index {
                     part.to_logical[d] = REMOVED;
                     part.removed += 1;
                 } else {
-                    live.push((part.name(d)?.to_string(), pi as u32, d as u32));
+                    live.push((part.name(d)?.to_vec(), pi as u32, d as u32));
                 }
             }
         }
         live.sort();
+        // A name is one document: two live documents of one name (a damaged name table, summed
+        // again) would report one's copies as the other's.
+        if let Some(w) = live.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(parts[w[1].1 as usize].damaged(Damage::DuplicateName));
+        }
         let mut doc_start = Vec::with_capacity(live.len() + 1);
         let mut total = 0u32;
         // The index numbers paragraphs in u32, as the segments do: their sum must fit.
@@ -294,14 +301,16 @@ impl Index {
         }
         let mut docs_at = Vec::with_capacity(live.len());
         let mut names = Vec::with_capacity(live.len());
-        for (logical, (name, pi, d)) in live.into_iter().enumerate() {
+        let mut keys = Vec::with_capacity(live.len());
+        for (logical, (key, pi, d)) in live.into_iter().enumerate() {
             let part = &mut parts[pi as usize];
             part.to_logical[d as usize] = logical as u32;
             let starts = part.doc_start();
             doc_start.push(total);
             total += starts[d as usize + 1] - starts[d as usize];
             docs_at.push((pi, d));
-            names.push(name);
+            names.push(crate::names::shown(&key).into_owned());
+            keys.push(key.into_boxed_slice());
         }
         doc_start.push(total);
         for part in &mut parts {
@@ -316,6 +325,7 @@ impl Index {
             parts,
             docs_at,
             names,
+            keys,
             doc_start,
             df_delta: (removed.df_keys, removed.df_counts),
             post_delta: (removed.post_keys, removed.post_counts),
@@ -330,14 +340,20 @@ impl Index {
         &self.parts
     }
 
-    /// Name of index document `doc`.
+    /// Name of index document `doc`, as reports show it.
     pub fn name(&self, doc: u32) -> &str {
         &self.names[doc as usize]
     }
 
-    /// The index document called `name`.
+    /// Name of index document `doc` as the file system gave it.
+    pub fn name_bytes(&self, doc: u32) -> &[u8] {
+        &self.keys[doc as usize]
+    }
+
+    /// The index document reports call `name`.
     pub fn find(&self, name: &str) -> Option<u32> {
-        self.names.binary_search_by(|n| n.as_str().cmp(name)).ok().map(|i| i as u32)
+        let key = crate::names::bytes_of(name);
+        self.keys.binary_search_by(|k| k.as_ref().cmp(key.as_ref())).ok().map(|i| i as u32)
     }
 
     /// Segment and segment document of index document `doc`.

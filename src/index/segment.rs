@@ -75,7 +75,9 @@ pub enum Section {
     SimTable3 = 11,
     /// u64 per document + 1: offsets into `Names`.
     NameOffsets = 12,
-    /// The documents' names (paths relative to the corpus root), UTF-8, concatenated.
+    /// The documents' names (paths relative to the corpus root, `/`-separated), concatenated: the
+    /// bytes the file system gave, which need not be UTF-8 (format version 4; version 3 held
+    /// them lossily, so that two GBK names could be one).
     Names = 13,
     /// u64 × 3 per document: file size, modification time (ns since the epoch), xxh3 of the bytes.
     DocMeta = 14,
@@ -183,8 +185,8 @@ pub enum Damage {
     /// A length or offset of the section points outside what it indexes, or its size disagrees
     /// with the number of documents or paragraphs.
     OutOfBounds(Section),
-    /// A document name that is not UTF-8.
-    NameNotUtf8,
+    /// Two documents of the index with one name.
+    DuplicateName,
 }
 
 impl fmt::Display for Damage {
@@ -198,7 +200,7 @@ impl fmt::Display for Damage {
             Damage::SectionChecksum(s) => write!(f, "checksum mismatch in section {s:?}"),
             Damage::BodyChecksum => write!(f, "body checksum mismatch"),
             Damage::OutOfBounds(s) => write!(f, "lengths or offsets out of bounds in section {s:?}"),
-            Damage::NameNotUtf8 => write!(f, "document name is not UTF-8"),
+            Damage::DuplicateName => write!(f, "two documents with one name"),
         }
     }
 }
@@ -408,12 +410,33 @@ impl IndexFile {
             return Err(corrupt(&f.path, Damage::NotAnIndex));
         }
         let field = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let count = field(32) as usize;
+        let table_end = count.checked_mul(TABLE_ENTRY_LEN).and_then(|n| n.checked_add(HEADER_LEN));
+        let table = table_end.and_then(|end| bytes.get(HEADER_LEN..end));
+        // The header's checksum decides between a file of another version or other parameters
+        // (whole, so refused as such) and a damaged header (a flipped byte in the version field
+        // is damage when the header sums right with this version in it).
+        let sums_with = |version: u32| {
+            table.is_some_and(|t| {
+                let mut head = bytes[..40].to_vec();
+                head[8..12].copy_from_slice(&version.to_le_bytes());
+                header_checksum(&head, t) == word(bytes, 40)
+            })
+        };
         let version = field(8);
-        if version != INDEX_FORMAT_VERSION {
+        let whole = sums_with(version);
+        if version != INDEX_FORMAT_VERSION && !sums_with(INDEX_FORMAT_VERSION) {
+            let damaged = if whole { "" } else { " (or its header is damaged)" };
             return Err(FormatError::Incompatible(
                 f.path.clone(),
-                format!("index format version {version}, this chachong reads version {INDEX_FORMAT_VERSION}"),
+                format!(
+                    "index format version {version}, this chachong reads version {INDEX_FORMAT_VERSION}{damaged}"
+                ),
             ));
+        }
+        if !whole {
+            let why = if table.is_none() { Damage::TruncatedTable } else { Damage::HeaderChecksum };
+            return Err(corrupt(&f.path, why));
         }
         let params = [field(16), field(20), field(24), field(28)];
         let ours = [HASH_XXH3_64, SHINGLE_WORDS as u32, WINNOW_WINDOW as u32, ANALYSIS_VERSION];
@@ -430,14 +453,7 @@ impl IndexFile {
         if field(12) != kind as u32 {
             return Err(corrupt(&f.path, Damage::WrongKind));
         }
-        let count = field(32) as usize;
-        let table_end = count.checked_mul(TABLE_ENTRY_LEN).and_then(|n| n.checked_add(HEADER_LEN));
-        let Some(table) = table_end.and_then(|end| bytes.get(HEADER_LEN..end)) else {
-            return Err(corrupt(&f.path, Damage::TruncatedTable));
-        };
-        if header_checksum(&bytes[..40], table) != word(bytes, 40) {
-            return Err(corrupt(&f.path, Damage::HeaderChecksum));
-        }
+        let table = table.unwrap_or_default();
         let mut entries = Vec::with_capacity(count);
         let mut seen = [false; SECTION_SLOTS];
         for entry in table.chunks_exact(TABLE_ENTRY_LEN) {
@@ -636,20 +652,46 @@ mod tests {
         assert!(matches!(IndexFile::open(&path, FileKind::Segment), Err(FormatError::Corrupt(..))));
     }
 
+    /// `sample()` with the header field at `at` set to `value`, as a file written so would be, or
+    /// (`seal` false) as a flipped byte would leave it.
+    fn with_field(at: usize, value: u8, seal: bool) -> Vec<u64> {
+        let mut words = sample();
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        bytes[at] = value;
+        if seal {
+            let count = u32::from_le_bytes(bytes[32..36].try_into().unwrap()) as usize;
+            let sum = header_checksum(&bytes[..40], &bytes[HEADER_LEN..HEADER_LEN + count * TABLE_ENTRY_LEN]);
+            bytes[40..48].copy_from_slice(&sum.to_le_bytes());
+        }
+        words
+    }
+
     #[test]
     fn other_versions_and_parameters_are_refused() {
-        let mut words = sample();
-        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
-        bytes[8] = 99;
-        let err = IndexFile::from_words(words.clone(), FileKind::Segment).err().unwrap();
+        let err = IndexFile::from_words(with_field(8, 99, true), FileKind::Segment).err().unwrap();
         assert!(matches!(err, FormatError::Incompatible(..)));
-        assert!(err.to_string().contains("index format version 99"), "{err}");
-
-        let mut words = sample();
-        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
-        bytes[20] = 5;
-        let err = IndexFile::from_words(words, FileKind::Segment).err().unwrap();
+        let want = format!(
+            "(in memory): index format version 99, this chachong reads version {INDEX_FORMAT_VERSION}"
+        );
+        assert_eq!(err.to_string(), want);
+        let err = IndexFile::from_words(with_field(20, 5, true), FileKind::Segment).err().unwrap();
         assert!(err.to_string().contains("5-word shingles"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_header_byte_is_damage_not_another_version() {
+        for at in [8, 9, 16, 20, 24, 28] {
+            let err = IndexFile::from_words(with_field(at, 0x5a, false), FileKind::Segment).err().unwrap();
+            assert!(matches!(err, FormatError::Corrupt(_, Damage::HeaderChecksum)), "byte {at}: {err}");
+        }
+        // A version whose header does not sum as this version's would: an older layout, or damage.
+        let mut words = with_field(8, 3, false);
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        bytes[44] ^= 1;
+        let err = IndexFile::from_words(words, FileKind::Segment).err().unwrap();
+        assert!(matches!(err, FormatError::Incompatible(..)));
+        let want = format!("reads version {INDEX_FORMAT_VERSION} (or its header is damaged)");
+        assert!(err.to_string().ends_with(&want), "{err}");
     }
 
     #[test]

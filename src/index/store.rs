@@ -227,6 +227,9 @@ pub struct UpdateReport {
     pub compacted: bool,
     /// Corpus files that could not be read; they are not in the index.
     pub errors: Vec<IngestError>,
+    /// The index was up to date and its folder cannot be written (a read-only share): it was
+    /// used as it is.
+    pub read_only: bool,
     /// What the walk of the corpus passed over that the user should hear of (see
     /// [`crate::corpus::corpus_files`]); [`crate::corpus::Corpus::open_indexed`] hands them on
     /// as the corpus's notes.
@@ -327,6 +330,25 @@ pub fn update<'a>(
             )),
         };
     }
+    let walked = corpus_files(root).map_err(StoreError::Corpus)?;
+    // Index files (.ccx) are never corpus documents, wherever the index folder is.
+    let found: Vec<Found> = walked.files.into_iter().map(|p| stat(root, p)).collect();
+    let mut report = UpdateReport { notes: walked.notes, ..UpdateReport::default() };
+    report.notes.extend(Note::lock_files(walked.lock_files, true));
+
+    // An index that is up to date is read as it is, without the lock: so a check answers while
+    // another process rebuilds, and from an index it cannot write (a read-only share).
+    if !opts.rebuild && !opts.compact {
+        if let Some(current) = open(dir)? {
+            let diff = diff(&current, &found);
+            if diff.is_empty() {
+                report.unchanged = diff.unchanged;
+                report.read_only = !clean_up(dir);
+                return Ok((current, report));
+            }
+        }
+    }
+
     fs::create_dir_all(dir).map_err(io_err(dir))?;
     let _lock = lock(dir, progress.say)?;
     // A rebuild is the way out of a damaged manifest too: then no file of the old index answers.
@@ -340,44 +362,9 @@ pub fn update<'a>(
     // leaves the old index answering.
     let mut manifest = if opts.rebuild { Manifest::default() } else { on_disk.clone() };
     let current = open_files(dir, &manifest)?;
-    let walked = corpus_files(root).map_err(StoreError::Corpus)?;
-    // Index files (.ccx) are never corpus documents, wherever the index folder is.
-    let found: Vec<Found> = walked.files.into_iter().map(|p| stat(root, p)).collect();
-
-    let mut report = UpdateReport { notes: walked.notes, ..UpdateReport::default() };
-    report.notes.extend(Note::lock_files(walked.lock_files, true));
-    let mut removed_docs: Vec<u32> = Vec::new();
-    let mut to_add: Vec<&Found> = Vec::new();
-    let mut seen = vec![false; current.docs];
-    for f in &found {
-        let Some(doc) = current.find(&f.name) else {
-            to_add.push(f);
-            report.added += 1;
-            continue;
-        };
-        seen[doc as usize] = true;
-        let (part, d) = current.doc_at(doc);
-        let old = part.meta(d);
-        if old.size == f.size && old.mtime_ns == f.mtime_ns {
-            report.unchanged += 1;
-            continue;
-        }
-        // Same bytes need the same size: only a touched file is read again, and no more of it.
-        let same = old.size == f.size && read_bytes(&f.path, old.size).is_ok_and(|b| xxh3_64(&b) == old.hash);
-        if same {
-            report.unchanged += 1;
-        } else {
-            report.changed += 1;
-            removed_docs.push(doc);
-            to_add.push(f);
-        }
-    }
-    for (doc, &s) in seen.iter().enumerate() {
-        if !s {
-            removed_docs.push(doc as u32);
-            report.removed += 1;
-        }
-    }
+    let Diff { to_add, removed_docs, added, changed, removed, unchanged } = diff(&current, &found);
+    (report.added, report.changed, report.removed, report.unchanged) = (added, changed, removed, unchanged);
+    let to_add: Vec<&Found> = to_add.into_iter().map(|i| &found[i]).collect();
 
     let mut next = on_disk.next_number();
     // New and changed documents, a batch of SEGMENT_BATCH_BYTES per segment.
@@ -398,6 +385,16 @@ pub fn update<'a>(
             }
             batch.clear();
             batch_bytes = 0;
+        }
+    }
+    // A file that could not be read is not in the index: it was not added, and a changed one
+    // that can no longer be read is gone from it.
+    for e in &report.errors {
+        if current.find(&relative_name(root, &e.path)).is_some() {
+            report.changed = report.changed.saturating_sub(1);
+            report.removed += 1;
+        } else {
+            report.added = report.added.saturating_sub(1);
         }
     }
 
@@ -440,6 +437,78 @@ pub fn update<'a>(
     Ok((index, report))
 }
 
+/// How the corpus on disk differs from an index.
+struct Diff {
+    /// Files to fingerprint (new or changed), by their position in the walk.
+    to_add: Vec<usize>,
+    /// Index documents to strike out (removed or changed).
+    removed_docs: Vec<u32>,
+    added: usize,
+    changed: usize,
+    removed: usize,
+    unchanged: usize,
+}
+
+impl Diff {
+    fn is_empty(&self) -> bool {
+        self.to_add.is_empty() && self.removed_docs.is_empty()
+    }
+}
+
+/// Compares the files found with the documents of `current`: by size and mtime, and for a file
+/// touched since, by a hash of its bytes.
+fn diff(current: &Index, found: &[Found]) -> Diff {
+    let mut d =
+        Diff { to_add: Vec::new(), removed_docs: Vec::new(), added: 0, changed: 0, removed: 0, unchanged: 0 };
+    let mut seen = vec![false; current.docs];
+    for (i, f) in found.iter().enumerate() {
+        let Some(doc) = current.find(&f.name) else {
+            d.to_add.push(i);
+            d.added += 1;
+            continue;
+        };
+        seen[doc as usize] = true;
+        let (part, sd) = current.doc_at(doc);
+        let old = part.meta(sd);
+        if old.size == f.size && old.mtime_ns == f.mtime_ns {
+            d.unchanged += 1;
+            continue;
+        }
+        // Same bytes need the same size: only a touched file is read again, and no more of it.
+        let same = old.size == f.size && read_bytes(&f.path, old.size).is_ok_and(|b| xxh3_64(&b) == old.hash);
+        if same {
+            d.unchanged += 1;
+        } else {
+            d.changed += 1;
+            d.removed_docs.push(doc);
+            d.to_add.push(i);
+        }
+    }
+    for (doc, &s) in seen.iter().enumerate() {
+        if !s {
+            d.removed_docs.push(doc as u32);
+            d.removed += 1;
+        }
+    }
+    d
+}
+
+/// Removes what a killed writer left in `dir`, if the lock can be had at once; a writer at work
+/// cleans up itself. Returns false when the folder cannot be written (the index is used read-only).
+fn clean_up(dir: &Path) -> bool {
+    let path = dir.join(LOCK);
+    let Ok(file) = File::options().create(true).truncate(false).write(true).open(&path) else {
+        return false;
+    };
+    if file.try_lock().is_ok() {
+        let _lock = Lock(file);
+        if let Ok(Some(m)) = read_manifest(dir) {
+            remove_unnamed(dir, &m);
+        }
+    }
+    true
+}
+
 /// Reads, hashes and fingerprints a batch of files, sorted by name for the segment.
 fn fingerprint_batch(
     analyzer: &Analyzer,
@@ -474,7 +543,7 @@ fn fingerprint_batch(
             Err(e) => errors.push(e),
         }
     }
-    docs.sort_by(|a, b| a.name.cmp(&b.name));
+    super::build::sort_by_name(&mut docs);
     docs
 }
 
@@ -487,7 +556,11 @@ fn add_removals(index: &Index, root: &Path, analyzer: &Analyzer, docs: &[u32], r
             let (part, d) = index.doc_at(doc);
             let cd = part.stored(d).map(|s| CorpusDoc {
                 name: index.name(doc).to_string(),
-                doc: Document { path: root.join(index.name(doc)), text: s.text, paragraphs: s.paragraphs },
+                doc: Document {
+                    path: crate::names::join(root, index.name(doc)),
+                    text: s.text,
+                    paragraphs: s.paragraphs,
+                },
             });
             cd.map(|cd| fingerprint_document(analyzer, &cd)).unwrap_or_default()
         })

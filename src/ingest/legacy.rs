@@ -32,14 +32,15 @@ const INSTALL_HINT: &str = "needs LibreOffice to convert it: install it (Debian/
      to the soffice program, or save the file as .docx in Word or WPS";
 
 /// A temporary folder removed on drop, unique per process and call, so parallel conversions
-/// neither share files nor a LibreOffice profile (which LibreOffice locks).
-struct TempDir(PathBuf);
+/// neither share files nor a LibreOffice (or Chromium) profile, which the program locks.
+pub(crate) struct TempDir(pub(crate) PathBuf);
 
 impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
+    /// A new folder `chachong-{what}-…` in the system's temporary folder.
+    pub(crate) fn new(what: &str) -> std::io::Result<TempDir> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("chachong-soffice-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("chachong-{what}-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(TempDir(dir))
     }
@@ -52,10 +53,27 @@ impl Drop for TempDir {
     }
 }
 
+/// A `file:` URL for an absolute path, every byte outside the unreserved set percent-encoded (a
+/// temporary folder under a Chinese user name, spaces), with `/` separators on Windows too.
+pub(crate) fn file_url(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut url = String::from(if text.starts_with('/') { "file://" } else { "file:///" });
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                url.push(b as char)
+            }
+            _ => url.push_str(&format!("%{b:02X}")),
+        }
+    }
+    url
+}
+
 /// The text of a .doc or .wps file, converted by LibreOffice to .docx, under `limits`.
 pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
     let program = soffice().ok_or_else(|| INSTALL_HINT.to_string())?;
-    let tmp = TempDir::new().map_err(|e| format!("cannot make a temporary folder for LibreOffice: {e}"))?;
+    let tmp = TempDir::new("soffice")
+        .map_err(|e| format!("cannot make a temporary folder for LibreOffice: {e}"))?;
     let profile = tmp.0.join("profile");
     let out = tmp.0.join("out");
     // LibreOffice names the output after the input's stem; a copy with a plain name avoids
@@ -64,7 +82,7 @@ pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
     let input = tmp.0.join(format!("input.{ext}"));
     std::fs::copy(path, &input).map_err(|e| format!("cannot read file: {e}"))?;
     let mut child = Command::new(&program)
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!("-env:UserInstallation={}", file_url(&profile)))
         .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
         .arg(&out)
         .arg(&input)
@@ -96,4 +114,15 @@ pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
     }
     let bytes = std::fs::read(&docx).map_err(|e| format!("cannot read LibreOffice's .docx: {e}"))?;
     docx_text_limited(&bytes, limits.max_docx_xml_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_encode_what_a_url_cannot_hold() {
+        assert_eq!(file_url(Path::new("/tmp/a b/报告.html")), "file:///tmp/a%20b/%E6%8A%A5%E5%91%8A.html");
+        assert_eq!(file_url(Path::new(r"C:\Users\张\r.html")), "file:///C:/Users/%E5%BC%A0/r.html");
+    }
 }

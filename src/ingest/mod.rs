@@ -8,7 +8,7 @@
 
 mod docx;
 mod html;
-mod legacy;
+pub(crate) mod legacy;
 mod pdf;
 pub mod radicals;
 mod text;

@@ -83,6 +83,7 @@ pub fn render(review: &Review) -> String {
          <span class=\"hint\">点击段落查看来源 · click a paragraph to see its source</span></p>\n</header>\n<main>\n",
     );
     for (i, d) in review.drafts.iter().enumerate() {
+        cover(&mut h, i + 1, d, review.corpus.as_deref());
         draft(&mut h, i + 1, d);
     }
     let _ = write!(
@@ -91,6 +92,91 @@ pub fn render(review: &Review) -> String {
          <script>{JS}</script>\n</body>\n</html>\n"
     );
     h
+}
+
+/// The cover a printed report opens each draft with, as CNKI's 报告单 does: 总文字复制比, 单篇最大
+/// 复制比, 重复字数 and the 相似文献列表 (every source with its share). Shown in print only: on screen
+/// the draft's header says the same.
+fn cover(h: &mut String, n: usize, d: &DraftView, corpus: Option<&Path>) {
+    let _ = writeln!(
+        h,
+        "<section class=\"cover\" id=\"c{n}\" data-draft=\"{}\">\n<h2 class=\"cover-title\">文本复制检测报告单</h2>\n\
+         <table class=\"cover-meta\"><tbody>\n<tr><th>检测文献</th><td>{}</td></tr>",
+        esc(&d.name),
+        esc(&d.name)
+    );
+    if let Some(c) = corpus {
+        let _ = writeln!(h, "<tr><th>比对语料</th><td>{}</td></tr>", esc(&c.display().to_string()));
+    }
+    let _ = writeln!(
+        h,
+        "<tr><th>检测工具</th><td>chachong {}</td></tr>\n</tbody></table>",
+        env!("CARGO_PKG_VERSION")
+    );
+    let Some(s) = &d.summary else {
+        h.push_str("<p class=\"none\">documents.csv has no row for this draft</p>\n</section>\n");
+        return;
+    };
+    let fig = |h: &mut String, key: &str, label: &str, value: String, note: String| {
+        let _ = writeln!(
+            h,
+            "<p class=\"fig {key}\"><span class=\"k\">{label}</span> <span class=\"v\" data-cover=\"{key}\">{value}</span>{note}</p>"
+        );
+    };
+    let copied_chars = copied_chars(d);
+    h.push_str("<div class=\"cover-figs\">\n");
+    fig(h, "copied_ratio", "总文字复制比", pct(s.copied_ratio), String::new());
+    let top = if s.top_source.is_empty() {
+        String::new()
+    } else {
+        format!(" <span class=\"src\">（{}）</span>", esc(&s.top_source))
+    };
+    fig(h, "top_source_ratio", "单篇最大复制比", pct(s.top_source_ratio), top);
+    fig(h, "copied_chars", "重复字数", format!("[{copied_chars}]"), String::new());
+    fig(
+        h,
+        "chars",
+        "总字数",
+        format!("[{}]", s.chars.map_or(String::from("—"), |c| c.to_string())),
+        String::new(),
+    );
+    fig(h, "boilerplate_ratio", "套话比", pct(s.boilerplate_ratio), String::new());
+    let suspect = d.count(Verdict::Copy) + d.count(Verdict::Partial);
+    fig(h, "paragraphs", "总段落数", format!("[{}]", d.paragraphs.len()), String::new());
+    fig(h, "suspect_paragraphs", "疑似段落数", format!("[{suspect}]"), String::new());
+    h.push_str("</div>\n");
+    if d.sources.is_empty() {
+        h.push_str("<p class=\"none\">相似文献列表：无 no source copied from</p>\n");
+    } else {
+        h.push_str(
+            "<table class=\"cover-sources\"><caption>相似文献列表</caption>\n\
+             <thead><tr><th>序号</th><th>复制比</th><th>重复字数</th><th>文献</th></tr></thead><tbody>\n",
+        );
+        for (i, src) in d.sources.iter().enumerate() {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"share\">{}</td><td class=\"chars\">[{}]</td><td class=\"name\">{}</td></tr>",
+                i + 1,
+                pct(src.ratio),
+                src.chars,
+                esc(&src.source)
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
+    h.push_str(
+        "<p class=\"cover-note\">总文字复制比：与语料文献相同或仅略改的文字占全文有效字数（不计标点、空白和模板网站痕迹）之比；\
+         套话（同类文书普遍使用的提法）不计入复制。单篇最大复制比：复制最多的一篇文献所占之比。</p>\n</section>\n",
+    );
+}
+
+/// The draft's copied significant chars (重复字数): the sum over its sources, each char counted
+/// once; from the ratio when only the top source is known (the draft's text was not found).
+fn copied_chars(d: &DraftView) -> usize {
+    match &d.summary {
+        Some(s) if !d.has_text => s.chars.map_or(0, |c| (s.copied_ratio * c as f64).round() as usize),
+        _ => d.sources.iter().map(|s| s.chars).sum(),
+    }
 }
 
 fn draft(h: &mut String, n: usize, d: &DraftView) {

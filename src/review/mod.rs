@@ -21,6 +21,7 @@ use crate::index::store;
 use crate::ingest::{read_document, Document};
 use crate::manifest::{absolute, text_hash, Manifest, ManifestSource};
 use crate::marks::MarkTable;
+use crate::names;
 use crate::normalize::normalize;
 use crate::report::{DraftReport, SourceShare};
 use marked::{Marked, RunSpec, RunTag};
@@ -106,9 +107,6 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
         ));
     }
     let mut tables = tables::read_tables(dir)?;
-    if let Some(want) = &opts.draft {
-        keep_draft(&mut tables, want)?;
-    }
     let mut problems = Vec::new();
     let manifest = match Manifest::read(dir) {
         Ok(m) => m,
@@ -117,23 +115,57 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
             None
         }
     };
+    if let Some(m) = &manifest {
+        one_run(dir, &tables, m)?;
+    }
+    if let Some(want) = &opts.draft {
+        keep_draft(&mut tables, want)?;
+    }
     let corpus = opts
         .corpus
         .clone()
         .or_else(|| manifest.as_ref().and_then(|m| m.corpus.clone()))
         .unwrap_or_else(|| PathBuf::from("corpus"));
     let texts = DiskTexts { manifest: manifest.as_ref(), corpus: corpus.clone(), stored: OnceLock::new() };
-    let mut review = build(tables, &texts, manifest.as_ref(), problems);
+    // Told to give the corpus folder only when it was not given.
+    let hint = if opts.corpus.is_some() { "" } else { " (give the corpus folder with --corpus DIR)" };
+    let mut review = build(tables, &texts, manifest.as_ref(), problems, hint);
     review.report_dir = Some(absolute(dir));
     review.corpus = Some(absolute(&corpus));
     Ok(review)
+}
+
+/// Refuses a report folder whose CSVs are not all the ones the run of its manifest wrote: a
+/// check killed while it replaced them, or a file copied in from another run, would show one
+/// run's paragraphs with another's spans. A file saved again by Excel or WPS is still the run's
+/// (see [`tables::digests`]); a manifest without digests (an older chachong) is taken on trust.
+fn one_run(dir: &Path, tables: &Tables, manifest: &Manifest) -> Result<(), String> {
+    let differ: Vec<&str> = tables::digests(tables)
+        .into_iter()
+        .filter(|(file, digest)| manifest.rows.iter().any(|(f, d)| f == file && d != digest))
+        .map(|(file, _)| file)
+        .collect();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: the reports are not of one run: {} not what the run recorded in {} wrote (a check \
+         stopped while it replaced the reports, or a file copied in or edited since); run the \
+         check again",
+        dir.display(),
+        match differ.as_slice() {
+            [one] => format!("{one} is"),
+            many => format!("{} are", many.join(" and ")),
+        },
+        crate::manifest::MANIFEST_FILE
+    ))
 }
 
 /// The review of a check run in this process: `drafts` are (report name, path) as checked.
 pub fn from_check(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpus: &Corpus) -> Review {
     let texts = CheckTexts { drafts, corpus };
     let manifest = run_manifest(reports, drafts, corpus);
-    let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), Vec::new());
+    let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), Vec::new(), "");
     review.corpus = Some(absolute(&corpus.root));
     review
 }
@@ -192,15 +224,17 @@ struct DiskTexts<'a> {
 
 impl Texts for DiskTexts<'_> {
     fn draft(&self, name: &str) -> (String, Result<Document, String>) {
-        let path =
-            self.manifest.and_then(|m| m.draft(name)).map_or_else(|| PathBuf::from(name), |d| d.path.clone());
+        let path = match self.manifest.and_then(|m| m.draft(name)) {
+            Some(d) => d.path.clone(),
+            None => names::path_of(name).unwrap_or_else(|| PathBuf::from(name)),
+        };
         read(&path)
     }
 
     fn source(&self, name: &str) -> (String, Result<Document, String>) {
         // A reference corpus's document is recorded with its path; the corpus's own, by name.
         let recorded = self.manifest.and_then(|m| m.source(name)).and_then(|s| s.path.clone());
-        let (shown, doc) = read(&recorded.unwrap_or_else(|| self.corpus.join(name)));
+        let (shown, doc) = read(&recorded.unwrap_or_else(|| names::join(&self.corpus, name)));
         if doc.is_ok() {
             return (shown, doc);
         }
@@ -235,7 +269,7 @@ impl Texts for CheckTexts<'_> {
     }
 
     fn source(&self, name: &str) -> (String, Result<Document, String>) {
-        let shown = absolute(&self.corpus.root.join(name)).display().to_string();
+        let shown = absolute(&names::join(&self.corpus.root, name)).display().to_string();
         match self.corpus.find(name) {
             Some(id) => (shown, Ok(self.corpus.doc(id).doc.clone())),
             None => (shown, Err("not in the corpus".into())),
@@ -304,9 +338,10 @@ fn build(
     texts: &dyn Texts,
     manifest: Option<&Manifest>,
     mut problems: Vec<String>,
+    corpus_hint: &str,
 ) -> Review {
     let names = draft_names(&tables);
-    let Tables { paragraphs, spans, documents, sources: known_sources } = tables;
+    let Tables { paragraphs, spans, documents, sources: known_sources, .. } = tables;
     let marks = MarkTable::builtin();
     let mut unreadable = 0;
     let mut cache: HashMap<String, Option<Text>> = HashMap::new();
@@ -368,7 +403,7 @@ fn build(
                 .collect();
             for name in std::iter::once(&row.source).chain(mine.iter().map(|(_, s)| &s.span.source)) {
                 if !name.is_empty() && !cache.contains_key(name) {
-                    let t = load_source(name, texts, manifest, &mut problems);
+                    let t = load_source(name, texts, manifest, &mut problems, corpus_hint);
                     cache.insert(name.clone(), t);
                 }
             }
@@ -439,6 +474,7 @@ fn load_source(
     texts: &dyn Texts,
     manifest: Option<&Manifest>,
     problems: &mut Vec<String>,
+    hint: &str,
 ) -> Option<Text> {
     let (shown, doc) = texts.source(name);
     match doc {
@@ -451,9 +487,8 @@ fn load_source(
             Some(Text::new(doc))
         }
         Err(e) => {
-            problems.push(format!(
-                "source {name}: cannot read {shown}: {e}; its paragraphs are not shown (give the corpus folder with --corpus DIR)"
-            ));
+            problems
+                .push(format!("source {name}: cannot read {shown}: {e}; its paragraphs are not shown{hint}"));
             None
         }
     }

@@ -4,7 +4,10 @@
 //! columns do not matter), numbers as `0.472`, `0.47200` or `47.2%`, blank rows skipped.
 
 use crate::classify::{SpanKind, Verdict};
-use crate::report::{DraftReport, SourceShare, SpanRow};
+use crate::report::{
+    DraftReport, SourceShare, SpanRow, DOCUMENT_COLUMNS, FOREIGN_NAME, PARAGRAPH_COLUMNS, SPAN_COLUMNS,
+};
+use crate::table::{self, Term, UNREADABLE};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -44,12 +47,67 @@ pub struct DocRec {
     pub flags: Vec<String>,
     /// `ok`, `empty` or `unreadable: <reason>`; empty in reports older than the column.
     pub status: String,
+    pub findings: DocFindings,
+}
+
+/// documents.csv's columns of the findings ([`crate::findings`]); blank in reports older than
+/// them and for an unreadable draft.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocFindings {
+    pub foreign_names: Option<usize>,
+    pub recycled_from: String,
+    pub recycled_years: String,
+    pub numbers_changed: Option<usize>,
+    pub batch_paragraphs: Option<usize>,
+    pub batch_partner: String,
+}
+
+impl DocFindings {
+    /// The columns as one digest field, empty when they say nothing (0 or blank): a report
+    /// written before these columns existed keeps the digest its manifest recorded.
+    fn digest_field(&self) -> String {
+        let n = |v: Option<usize>| v.filter(|&n| n > 0).map_or(String::new(), |n| n.to_string());
+        let cells = [
+            n(self.foreign_names),
+            self.recycled_from.clone(),
+            self.recycled_years.clone(),
+            n(self.numbers_changed),
+            n(self.batch_paragraphs),
+            self.batch_partner.clone(),
+        ];
+        if cells.iter().all(String::is_empty) {
+            String::new()
+        } else {
+            format!("\t{}", cells.join("\t"))
+        }
+    }
+}
+
+/// A `foreign_name` row of spans.csv: another locality's place name left in the draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameRec {
+    pub draft: String,
+    pub para: usize,
+    pub start: usize,
+    pub end: usize,
+    pub source: String,
+    pub source_start: usize,
+    pub source_end: usize,
+    /// The place name (the `detail` column).
+    pub name: String,
+}
+
+/// A row of spans.csv as read: a matched run or a foreign name.
+enum SpanLine {
+    Run(SpanRec),
+    Name(NameRec),
 }
 
 impl DocRec {
     /// Why the check could not read this draft, when it could not.
     pub fn unchecked(&self) -> Option<&str> {
-        self.status.strip_prefix("unreadable:").map(str::trim)
+        let [en, zh] = [UNREADABLE.en, UNREADABLE.zh].map(|s| format!("{s}:"));
+        self.status.strip_prefix(&en).or_else(|| self.status.strip_prefix(&zh)).map(str::trim)
     }
 }
 
@@ -58,6 +116,8 @@ impl DocRec {
 pub struct Tables {
     pub paragraphs: Vec<ParaRow>,
     pub spans: Vec<SpanRec>,
+    /// spans.csv's `foreign_name` rows.
+    pub foreign: Vec<NameRec>,
     pub documents: Vec<DocRec>,
     /// Per draft, every source with its share, when known exactly (from a check in this process);
     /// otherwise review works them out from the spans.
@@ -69,9 +129,17 @@ pub const PARAGRAPHS_CSV: &str = "paragraphs.csv";
 pub const SPANS_CSV: &str = "spans.csv";
 pub const DOCUMENTS_CSV: &str = "documents.csv";
 
-/// Reads paragraphs.csv, spans.csv and documents.csv from `dir`.
+/// The columns of the three files, by which a report written with `--lang zh` is read.
+const COLUMNS: [&[Term]; 3] = [&PARAGRAPH_COLUMNS, &SPAN_COLUMNS, &DOCUMENT_COLUMNS];
+
+/// Reads paragraphs.csv, spans.csv and documents.csv from `dir`, in either language.
 pub fn read_tables(dir: &Path) -> Result<Tables, String> {
-    let paragraphs = read_csv(dir, PARAGRAPHS_CSV, |r| {
+    read_files(&dir.join(PARAGRAPHS_CSV), &dir.join(SPANS_CSV), &dir.join(DOCUMENTS_CSV))
+}
+
+/// Reads the three files from where they are (a set being written has them under temporary names).
+pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<Tables, String> {
+    let paragraphs = read_csv(paragraphs, |r| {
         Ok(ParaRow {
             draft: r.text("draft")?,
             para: r.int("para")?,
@@ -85,12 +153,21 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
             excerpt: r.cell("excerpt").unwrap_or("").to_string(),
         })
     })?;
-    // A finding's row (a foreign name, `crate::findings`) is no matched run: review marks runs.
-    let spans = read_csv(dir, SPANS_CSV, |r| {
-        if r.cell("kind") == Some(crate::report::FOREIGN_NAME_KIND) {
-            return Ok(None);
+    // A foreign name's row (`crate::findings`) is no matched run: kept apart, as review marks runs.
+    let rows = read_csv(spans, |r| {
+        if r.parse("kind", |k| Ok(table::find_term(k, &[FOREIGN_NAME]).is_some()))? {
+            return Ok(SpanLine::Name(NameRec {
+                draft: r.text("draft")?,
+                para: r.int("para")?,
+                start: r.int("start")?,
+                end: r.int("end")?,
+                source: r.text("source")?,
+                source_start: r.int("source_start")?,
+                source_end: r.int("source_end")?,
+                name: r.text("detail")?,
+            }));
         }
-        Ok(Some(SpanRec {
+        Ok(SpanLine::Run(SpanRec {
             draft: r.text("draft")?,
             span: SpanRow {
                 para: r.int("para")?,
@@ -102,11 +179,15 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
                 kind: r.parse("kind", span_kind)?,
             },
         }))
-    })?
-    .into_iter()
-    .flatten()
-    .collect();
-    let documents = read_csv(dir, DOCUMENTS_CSV, |r| {
+    })?;
+    let (mut spans, mut foreign) = (Vec::new(), Vec::new());
+    for line in rows {
+        match line {
+            SpanLine::Run(s) => spans.push(s),
+            SpanLine::Name(n) => foreign.push(n),
+        }
+    }
+    let documents = read_csv(documents, |r| {
         Ok(DocRec {
             draft: r.text("draft")?,
             paragraphs: r.opt_int("paragraphs")?,
@@ -117,9 +198,17 @@ pub fn read_tables(dir: &Path) -> Result<Tables, String> {
             top_source_ratio: r.ratio("top_source_ratio")?,
             flags: r.flags("flags")?,
             status: r.cell("status").unwrap_or("").to_string(),
+            findings: DocFindings {
+                foreign_names: r.opt_int("foreign_names")?,
+                recycled_from: r.cell("recycled_from").unwrap_or("").to_string(),
+                recycled_years: r.cell("recycled_years").unwrap_or("").to_string(),
+                numbers_changed: r.opt_int("numbers_changed")?,
+                batch_paragraphs: r.opt_int("batch_paragraphs")?,
+                batch_partner: r.cell("batch_partner").unwrap_or("").to_string(),
+            },
         })
     })?;
-    Ok(Tables { paragraphs, spans, documents, sources: HashMap::new() })
+    Ok(Tables { paragraphs, spans, foreign, documents, sources: HashMap::new() })
 }
 
 /// The rows check would write for `reports`, without the round trip through files.
@@ -143,6 +232,20 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
         for s in &r.spans {
             t.spans.push(SpanRec { draft: r.draft.clone(), span: s.clone() });
         }
+        for f in &r.findings.foreign {
+            t.foreign.push(NameRec {
+                draft: r.draft.clone(),
+                para: f.para,
+                start: f.start,
+                end: f.end,
+                source: f.source.clone(),
+                source_start: f.source_start,
+                source_end: f.source_end,
+                name: f.name.clone(),
+            });
+        }
+        let recycled = r.findings.recycled.as_ref();
+        let partner = crate::report::batch_partner(r);
         let d = &r.summary;
         t.documents.push(DocRec {
             draft: r.draft.clone(),
@@ -154,28 +257,34 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
             top_source_ratio: d.top_source_ratio,
             flags: d.flags.iter().map(|f| f.to_string()).collect(),
             status: crate::report::status(r).to_string(),
+            findings: DocFindings {
+                foreign_names: Some(r.findings.foreign.len()),
+                recycled_from: recycled.map(|x| x.source.clone()).unwrap_or_default(),
+                recycled_years: recycled.map(|x| x.years()).unwrap_or_default(),
+                numbers_changed: recycled.map(|x| x.numbers_changed),
+                batch_paragraphs: Some(r.findings.twins.len()),
+                batch_partner: partner,
+            },
         });
         t.sources.insert(r.draft.clone(), r.sources.clone());
     }
     t
 }
 
+/// A verdict by its name in either language (`--lang`).
 fn verdict(s: &str) -> Result<Verdict, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "copy" => Ok(Verdict::Copy),
-        "partial" => Ok(Verdict::Partial),
-        "boilerplate" => Ok(Verdict::Boilerplate),
-        "original" => Ok(Verdict::Original),
-        _ => Err(format!("unknown verdict {s:?} (expected copy, partial, boilerplate or original)")),
-    }
+    const VERDICTS: [Verdict; 4] = [Verdict::Copy, Verdict::Partial, Verdict::Boilerplate, Verdict::Original];
+    VERDICTS
+        .into_iter()
+        .find(|&v| table::find_term(s, &[table::verdict(v)]).is_some())
+        .ok_or_else(|| format!("unknown verdict {s:?} (expected copy, partial, boilerplate or original)"))
 }
 
 fn span_kind(s: &str) -> Result<SpanKind, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "copy" => Ok(SpanKind::Copy),
-        "boilerplate" => Ok(SpanKind::Boilerplate),
-        _ => Err(format!("unknown kind {s:?} (expected copy or boilerplate)")),
-    }
+    [SpanKind::Copy, SpanKind::Boilerplate]
+        .into_iter()
+        .find(|&k| table::find_term(s, &[table::span_kind(k)]).is_some())
+        .ok_or_else(|| format!("unknown kind {s:?} (expected copy or boilerplate)"))
 }
 
 /// A data row with the header's column positions.
@@ -243,17 +352,22 @@ impl Row<'_> {
     }
 }
 
-/// Reads `dir/name` and turns each non-blank data row into a `T`; errors name the file and line.
-fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) -> Result<Vec<T>, String> {
-    let path = dir.join(name);
-    let bytes = std::fs::read(&path).map_err(|e| {
+/// Reads `path` and turns each non-blank data row into a `T`; errors name the file and line.
+fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, String>) -> Result<Vec<T>, String> {
+    let bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             format!("{}: not found (a report folder written by `chachong check` has {PARAGRAPHS_CSV}, {SPANS_CSV} and {DOCUMENTS_CSV})", path.display())
         } else {
             format!("{}: cannot read: {e}", path.display())
         }
     })?;
-    let text = crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    // As chachong wrote it, UTF-8 is taken as it is: a report on files named lossily by another
+    // tool holds many U+FFFD, which the guess for documents of unknown encoding takes for a
+    // binary file. A CSV saved again by Excel or WPS in GBK is decoded as a document would be.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?,
+    };
     let text = text.trim_start_matches('\u{feff}');
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = [b',', b';', b'\t']
@@ -274,7 +388,10 @@ fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) 
     let columns: HashMap<String, usize> = header
         .iter()
         .enumerate()
-        .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
+        .map(|(i, h)| {
+            let h = h.trim().trim_start_matches('\u{feff}');
+            (table::english_column(h, &COLUMNS).to_ascii_lowercase(), i)
+        })
         .collect();
     let mut out = Vec::new();
     for record in records {
@@ -289,6 +406,67 @@ fn read_csv<T>(dir: &Path, name: &str, row: impl Fn(&Row) -> Result<T, String>) 
         );
     }
     Ok(out)
+}
+
+/// What each of the three files says, as a digest per file (by name): its rows as read, in any
+/// order, numbers to the 3 decimals check writes. A file saved again by Excel or WPS (another
+/// encoding, separator or number format, rows sorted, a column added) has the digest of the file
+/// check wrote; a file of another run, or one whose cells were changed, has another.
+/// `chachong-run.txt` records them, so review can tell a set of files of one run from a mix.
+pub fn digests(t: &Tables) -> [(&'static str, u64); 3] {
+    fn digest(mut rows: Vec<String>) -> u64 {
+        rows.sort_unstable();
+        xxhash_rust::xxh3::xxh3_64(rows.join("\n").as_bytes())
+    }
+    let opt = |v: Option<usize>| v.map_or(String::new(), |v| v.to_string());
+    let paragraphs = t.paragraphs.iter().map(|p| {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{:.3}\t{}\t{}\t{}\t{}",
+            p.draft,
+            p.para,
+            p.start,
+            p.end,
+            p.verdict,
+            p.score,
+            p.source,
+            opt(p.source_para),
+            p.flags.join(";"),
+            p.excerpt
+        )
+    });
+    let spans = t.spans.iter().map(|s| {
+        let r = &s.span;
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            s.draft, r.para, r.start, r.end, r.source, r.source_start, r.source_end, r.kind
+        )
+    });
+    let names = t.foreign.iter().map(|n| {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            n.draft, n.para, n.start, n.end, n.source, n.source_start, n.source_end, FOREIGN_NAME.en, n.name
+        )
+    });
+    let documents = t.documents.iter().map(|d| {
+        format!(
+            "{}\t{}\t{}\t{:.3}\t{:.3}\t{}\t{:.3}\t{}\t{}{}",
+            d.draft,
+            opt(d.paragraphs),
+            opt(d.chars),
+            d.copied_ratio,
+            d.boilerplate_ratio,
+            d.top_source,
+            d.top_source_ratio,
+            d.flags.join(";"),
+            d.status,
+            d.findings.digest_field()
+        )
+    });
+    [
+        (PARAGRAPHS_CSV, digest(paragraphs.collect())),
+        (SPANS_CSV, digest(spans.chain(names).collect())),
+        (DOCUMENTS_CSV, digest(documents.collect())),
+    ]
 }
 
 #[cfg(test)]
