@@ -104,7 +104,8 @@ fn the_csvs_carry_the_names_and_their_count() {
     let corpus = load(&fixtures().join("corpus"));
     let r = check_with(&corpus, &fixtures().join("drafts/names_left_in.txt"), &[]);
     let out = tempfile::tempdir().expect("temp dir");
-    chachong::report::write_reports(out.path(), &[r], &[], false).expect("written");
+    let en = chachong::table::Lang::En;
+    chachong::report::write_reports(out.path(), std::slice::from_ref(&r), &[], false, en).expect("written");
     let spans = std::fs::read_to_string(out.path().join("spans.csv")).expect("spans");
     assert!(spans.starts_with("draft,para,start,end,source,source_start,source_end,kind,detail\n"));
     assert!(
@@ -121,6 +122,33 @@ fn the_csvs_carry_the_names_and_their_count() {
     // chachong review reads the report back, the names' rows left out of the runs it marks.
     let tables = chachong::review::tables::read_tables(out.path()).expect("read back");
     assert!(tables.spans.iter().all(|s| s.span.kind == chachong::classify::SpanKind::Copy));
+    assert_eq!(tables.foreign.len(), 11);
+    let shimazhen = tables.foreign.iter().find(|n| n.name == "石马镇").expect("石马镇 read back");
+    assert_eq!((shimazhen.para, shimazhen.start, shimazhen.end), (3, 102, 105));
+    assert_eq!((shimazhen.source_start, shimazhen.source_end), (1477, 1480));
+    assert_eq!(tables.documents[0].findings.foreign_names, Some(11));
+    let digests = chachong::review::tables::digests(&tables);
+    assert_eq!(
+        digests,
+        chachong::review::tables::digests(&chachong::review::tables::from_reports(std::slice::from_ref(&r)))
+    );
+
+    // In Chinese: the same rows under Chinese names, read back to the same tables and digests.
+    let zh = tempfile::tempdir().expect("temp dir");
+    chachong::report::write_reports(zh.path(), &[r], &[], false, chachong::table::Lang::Zh).expect("written");
+    let spans = std::fs::read_to_string(zh.path().join("spans.csv")).expect("spans");
+    assert!(spans.starts_with("草稿,段落号,起始,结束,来源,来源起始,来源结束,类型,说明\n"), "{spans}");
+    assert!(spans.contains(&format!("draft.txt,3,102,105,{ZIBO},1477,1480,外地地名,石马镇\n")), "{spans}");
+    let docs = std::fs::read_to_string(zh.path().join("documents.csv")).expect("documents");
+    assert!(docs
+        .lines()
+        .next()
+        .expect("header")
+        .ends_with(",状态,外地地名数,旧稿来源,旧稿年份,改动数字数,同批相同段落数,同批相同草稿"));
+    let zh_tables = chachong::review::tables::read_tables(zh.path()).expect("read back");
+    assert_eq!(zh_tables.foreign, tables.foreign);
+    assert_eq!(zh_tables.documents[0].findings, tables.documents[0].findings);
+    assert_eq!(chachong::review::tables::digests(&zh_tables), digests);
 }
 
 /// The 2024 report's 「二、2024年经济社会发展总体要求和政策取向」 section, made next year's by changing
