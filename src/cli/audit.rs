@@ -92,12 +92,9 @@ pub fn run(args: Args) -> Outcome {
             super::write_xlsx(path, &tables(&result), args.lang)?;
         }
         // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
-        let _ = writeln!(
-            std::io::stdout().lock(),
-            "{}reports written to {}",
-            summary(&result),
-            args.out.display()
-        );
+        // Shown as say!/show! show text: names and passages may hold escape or bidi controls.
+        let said = format!("{}reports written to {}", summary(&result), args.out.display());
+        let _ = writeln!(std::io::stdout().lock(), "{}", chachong::names::terminal_safe(&said));
         if let Some(path) = &args.html {
             let info = html::PageInfo { corpus: &args.corpus, report_dir: &args.out };
             html::write(path, &result, &info).map_err(|source| Error::Write {
@@ -105,7 +102,8 @@ pub fn run(args: Args) -> Outcome {
                 path: path.clone(),
                 source,
             })?;
-            let _ = writeln!(std::io::stdout().lock(), "HTML page written to {}", path.display());
+            let said = format!("HTML page written to {}", path.display());
+            let _ = writeln!(std::io::stdout().lock(), "{}", chachong::names::terminal_safe(&said));
         }
         Ok(if opened.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
     })

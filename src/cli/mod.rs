@@ -209,14 +209,14 @@ pub fn write_xlsx(
         path: path.to_path_buf(),
         source,
     })?;
-    println!("Excel report written to {}", path.display());
+    showln!("Excel report written to {}", path.display());
     Ok(())
 }
 
 /// Prints `review` as the PDF report at `path` and says so.
 pub fn write_pdf(path: &Path, review: &chachong::review::Review) -> Result<(), Error> {
     chachong::pdf::write(path, review).map_err(|source| Error::Pdf { path: path.to_path_buf(), source })?;
-    println!("PDF report written to {}", path.display());
+    showln!("PDF report written to {}", path.display());
     Ok(())
 }
 
@@ -233,8 +233,8 @@ pub fn say_chance_run(corpus: &chachong::corpus::Corpus, min_run: usize) {
     let n = corpus.index.independent_docs;
     let run = chachong::params::chance_run(min_run, n);
     if run > min_run {
-        eprintln!(
-            "chachong: {n} independent documents in the corpus: a run of wording only its source holds \
+        say!(
+            "{n} independent documents in the corpus: a run of wording only its source holds \
              counts as copying from {run} chars (--min-run {min_run}, one more per doubling beyond {})",
             chachong::params::CHANCE_BASE_DOCS
         );
