@@ -125,6 +125,45 @@ fn review_refuses_a_set_of_files_of_different_runs_but_not_one_saved_again() {
     assert_eq!(resaved.stdout, reviewed.stdout);
 }
 
+/// An audit's CSVs carry the manifest's digests as a check's do: review refuses a folder holding
+/// another audit's spans.csv.
+#[test]
+fn review_refuses_the_files_of_two_audits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (corpus, out) = (tmp.path().join("corpus"), tmp.path().join("out"));
+    std::fs::create_dir_all(&corpus).unwrap();
+    let seeds = root().join("corpus/seeds");
+    for seed in ["000_9947b52c349c4fd4.txt", "001_440a4fa48f8209b1.txt", "003_68c3191184ca8c9f.txt"] {
+        std::fs::copy(seeds.join(seed), corpus.join(seed)).unwrap();
+    }
+    let audit = || chachong(tmp.path(), &["audit", "--corpus", "corpus", "--out", "out"]);
+    let first = audit();
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let manifest = std::fs::read_to_string(out.join("chachong-run.txt")).unwrap();
+    for f in &FILES[..3] {
+        assert!(manifest.contains(&format!("\nrows\t{f}\t")), "{manifest}");
+    }
+    let reviewed = chachong(tmp.path(), &["review", "out", "--color", "never"]);
+    assert_eq!(reviewed.code, Some(0), "{}", reviewed.stderr);
+    let first_spans = std::fs::read(out.join("spans.csv")).unwrap();
+    // A second audit, of a corpus with a copy in it, and the first audit's spans.csv put back.
+    let text = std::fs::read_to_string(seeds.join("000_9947b52c349c4fd4.txt")).unwrap();
+    std::fs::write(corpus.join("copy.txt"), text.lines().take(8).collect::<Vec<_>>().join("\n")).unwrap();
+    let second = audit();
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    assert_ne!(std::fs::read(out.join("spans.csv")).unwrap(), first_spans);
+    std::fs::write(out.join("spans.csv"), &first_spans).unwrap();
+    let mixed = chachong(tmp.path(), &["review", "out"]);
+    assert_eq!(mixed.code, Some(2), "{}", mixed.stdout);
+    assert_eq!(
+        mixed.stderr,
+        "chachong: out: the reports are not of one run: spans.csv is not what the run recorded in \
+         chachong-run.txt wrote (a check stopped while it replaced the reports, or a file copied in or \
+         edited since); run the check again\n"
+    );
+    assert_eq!(mixed.stdout, "");
+}
+
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct Mount(PathBuf);
 

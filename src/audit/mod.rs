@@ -15,20 +15,21 @@ pub mod html;
 pub mod pairs;
 pub mod rarity;
 
+use crate::atomic::SetError;
 use crate::check::{Checker, Observation, SourceFilter};
 use crate::classify::Verdict;
 use crate::classify::{accepted, is_primary, Match};
 use crate::fingerprint::simhash;
 use crate::index::ParaRef;
 use crate::ingest::Document;
+use crate::manifest::Manifest;
 use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS, PAIR_PASSAGES};
-use crate::report::{self, write_reports, DraftReport};
+use crate::report::{self, DraftReport};
 use crate::table::{Lang, Table};
 use clusters::{ClusterRow, Edge};
 use pairs::{PairRow, Passage, Share};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io;
 use std::ops::Range;
 use std::path::Path;
 
@@ -341,18 +342,23 @@ pub fn tables(audit: &Audit) -> Vec<Table> {
     tables
 }
 
-/// Writes the check reports of every audited document, `pairs.csv`, `clusters.csv` and
-/// `cluster_members.csv` into `dir`, headers and values in `lang`.
-pub fn write_audit(dir: &Path, audit: &Audit, bom: bool, lang: Lang) -> io::Result<()> {
-    write_reports(dir, &audit.reports, &[], bom, lang)?;
-    for t in [
+/// Writes the check reports of every audited document, `pairs.csv`, `clusters.csv`,
+/// `cluster_members.csv` and the run manifest into `dir`, headers and values in `lang`, as one set
+/// ([`report::write_run_with`]): the manifest holds the CSVs' digests, so that `chachong review`
+/// refuses a folder mixing two audits' files as it does two checks'.
+pub fn write_audit(
+    dir: &Path,
+    audit: &Audit,
+    bom: bool,
+    lang: Lang,
+    manifest: Manifest,
+) -> Result<(), SetError> {
+    let tables = [
         pairs::table(&audit.pairs),
         clusters::table(&audit.clusters),
         clusters::members_table(&audit.clusters),
-    ] {
-        report::write_table(dir, &t, bom, lang)?;
-    }
-    Ok(())
+    ];
+    report::write_run_with(dir, &audit.reports, &[], &tables, bom, lang, manifest)
 }
 
 #[cfg(test)]

@@ -85,9 +85,12 @@ pub fn run(args: Args) -> Outcome {
         // The manifest lets `chachong review` find the audited documents from any folder.
         let documents: Vec<(PathBuf, String)> =
             audited.iter().map(|&d| (corpus.doc(d).doc.path.clone(), corpus.doc(d).name.clone())).collect();
-        write_audit(&args.out, &result, !args.no_bom, args.lang)
-            .and_then(|()| review::run_manifest(&result.reports, &documents, corpus).write(&args.out))
-            .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
+        let manifest = review::run_manifest(&result.reports, &documents, corpus);
+        write_audit(&args.out, &result, !args.no_bom, args.lang, manifest).map_err(|e| Error::Write {
+            what: "report",
+            path: e.path,
+            source: e.source,
+        })?;
         if let Some(path) = &args.xlsx {
             super::write_xlsx(path, &tables(&result), args.lang)?;
         }
