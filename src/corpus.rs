@@ -162,7 +162,7 @@ impl Corpus {
             }
         }
         if docs.is_empty() {
-            return Err(format!("{}: none of the corpus files could be read", root.display()));
+            return Err(none_readable(root, &errors));
         }
         // Documents are numbered by name, as in a stored index.
         docs.sort_by_cached_key(|d| crate::names::bytes_of(&d.name).into_owned());
@@ -198,10 +198,7 @@ impl Corpus {
     ) -> Result<(Corpus, UpdateReport), StoreError> {
         let (index, mut report) = store::update(dir, root, analyzer, opts, progress)?;
         if index.docs == 0 {
-            return Err(StoreError::Corpus(format!(
-                "{}: none of the corpus files could be read",
-                root.display()
-            )));
+            return Err(StoreError::Corpus(none_readable(root, &report.errors)));
         }
         let mut corpus = Corpus::from_index(root, index);
         corpus.notes = std::mem::take(&mut report.notes);
@@ -265,4 +262,18 @@ impl Corpus {
             }
         }
     }
+}
+
+/// Why a corpus holds no document: the files that could not be read and why (the first of them),
+/// since the batch ends here and their notes would not be printed.
+fn none_readable(root: &Path, errors: &[IngestError]) -> String {
+    let mut said = format!("{}: none of the corpus files could be read", root.display());
+    if let Some(first) = errors.first() {
+        said.push_str(&format!(" ({first}"));
+        if errors.len() > 1 {
+            said.push_str(&format!("; and {} more", errors.len() - 1));
+        }
+        said.push(')');
+    }
+    said
 }

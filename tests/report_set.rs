@@ -371,3 +371,33 @@ fn files_that_cannot_be_read_are_not_counted_as_added() {
         run.stderr
     );
 }
+
+/// `index` names `--max-file-mb` for a file over the limit, and takes it; a corpus of which no
+/// file could be read says which and why.
+#[test]
+fn index_takes_the_max_file_mb_it_suggests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let seed = root().join("corpus/seeds/000_9947b52c349c4fd4.txt");
+    std::fs::copy(&seed, corpus.join("a.txt")).unwrap();
+    let bytes = std::fs::metadata(&seed).unwrap().len();
+    let c = s(&corpus);
+    let small = chachong(tmp.path(), &["index", "--corpus", c, "--max-file-mb", "0.001"]);
+    assert_eq!(small.code, Some(2), "{}", small.stderr);
+    assert!(
+        small.stderr.contains(&format!(
+            "none of the corpus files could be read ({c}/a.txt: file is {bytes} bytes (0.0 MiB), over the \
+             limit of 1048 bytes (raise it with --max-file-mb))"
+        )),
+        "{}",
+        small.stderr
+    );
+    let raised = chachong(tmp.path(), &["index", "--corpus", c, "--max-file-mb", "1"]);
+    assert_eq!(raised.code, Some(0), "{}", raised.stderr);
+    assert!(
+        raised.stderr.contains("1 added, 0 changed, 0 removed, 0 unchanged; 1 documents"),
+        "{}",
+        raised.stderr
+    );
+}
