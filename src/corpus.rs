@@ -249,11 +249,12 @@ impl Corpus {
         match read_document(&path) {
             Ok(doc) if doc.paragraphs.len() == paras => CorpusDoc { name, doc },
             _ => {
-                eprintln!(
-                    "chachong: {}: the stored text of {name} is damaged and the file differs or is gone; \
+                let said = format!(
+                    "{}: the stored text of {name} is damaged and the file differs or is gone; \
                      rebuild the index with `chachong index --rebuild`",
                     part.file.path.display()
                 );
+                eprintln!("chachong: {}", crate::names::terminal_safe(&said));
                 let empty = Paragraph { start: 0, end: 0, byte_start: 0, byte_end: 0 };
                 CorpusDoc {
                     name,
