@@ -181,11 +181,12 @@ pub const POSTINGS_CAP: usize = 64;
 /// Source paragraphs aligned per draft paragraph, best retrieval score first.
 pub const MAX_CANDIDATES: usize = 16;
 
-/// Source paragraphs aligned per draft paragraph when some are versions of one document
-/// (`index::versions`), which do not count toward [`MAX_CANDIDATES`]: the versions must be
-/// aligned for their shared phrases to count once, and this bounds what a folder of many copies
-/// costs.
-pub const MAX_VERSION_CANDIDATES: usize = 4 * MAX_CANDIDATES;
+/// Versions of one document (`index::versions`) whose paragraphs are aligned with a draft
+/// paragraph beside the document's own, which alone count toward [`MAX_CANDIDATES`]: the
+/// versions must be aligned for the phrases they share to count once, and a few are enough to see
+/// which of them holds a passage as the draft has it; more would let ten saved copies of each
+/// report crowd the other writers out (bounds the list at (1 + this) × [`MAX_CANDIDATES`]).
+pub const MAX_VERSION_DOCS: usize = 3;
 
 /// SimHash near-duplicates aligned per draft paragraph, nearest first, on top of
 /// [`MAX_CANDIDATES`]: enough to find the source of a recycled paragraph, and bounded so that a
