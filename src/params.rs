@@ -15,8 +15,15 @@ pub const WINNOW_WINDOW: usize = 4;
 
 /// Version of the stored index's file format (`index::segment`). Files of another version are
 /// refused with a message saying how to rebuild, never misread.
-/// Version 4 stores document names as the file system's bytes (see `crate::names`).
-pub const INDEX_FORMAT_VERSION: u32 = 4;
+/// Version 4 stores document names as the file system's bytes (see `crate::names`); version 5
+/// records the analysis settings the fingerprints were made with (`index::segment::Stamp`).
+pub const INDEX_FORMAT_VERSION: u32 = 5;
+
+/// The oldest index format this chachong reads, as tantivy keeps a readable range: a format bump
+/// that only adds need not make every office rebuild its index. Version 4 files hold what
+/// version 5 does but the analysis stamp, and were only ever built unfolded with the built-in
+/// marks (the one analysis an index could have then).
+pub const OLDEST_READABLE_FORMAT_VERSION: u32 = 4;
 
 /// Where a process's liveness cannot be seen (not Linux), a temporary file of a killed write is
 /// removed by the next write once it is this old (seconds): no write of one file takes an hour.

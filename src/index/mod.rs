@@ -21,7 +21,7 @@ use crate::params::{
 };
 use crate::shingle::Shingle;
 use build::{sim_block, FileMeta, SegmentDoc, SIM_TABLES};
-use segment::{Damage, FileKind, FormatError, IndexFile, Section, FENCE_STRIDE};
+use segment::{Damage, FileKind, FormatError, IndexFile, Section, Stamp, FENCE_STRIDE};
 
 /// Where a paragraph of the corpus is: document number and paragraph number (0-based) in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -234,6 +234,8 @@ pub struct Index {
     post_delta: (Vec<u64>, Vec<u32>),
     /// Number of documents indexed.
     pub docs: usize,
+    /// The analysis its fingerprints were made with: a check must analyse its drafts so.
+    pub stamp: Stamp,
     /// The version family of each document: the number of its first member
     /// ([`versions::family_ids`]).
     family: Vec<u32>,
@@ -256,10 +258,16 @@ pub struct Removed {
 }
 
 impl Index {
-    /// Builds an in-memory index of documents (any order; they are numbered by name).
-    pub fn build(mut docs: Vec<SegmentDoc>) -> Index {
+    /// Builds an in-memory index of documents (any order; they are numbered by name) fingerprinted
+    /// with the default analysis.
+    pub fn build(docs: Vec<SegmentDoc>) -> Index {
+        Index::build_with(docs, Stamp::default())
+    }
+
+    /// [`Index::build`] of documents fingerprinted with the analysis `stamp` says.
+    pub fn build_with(mut docs: Vec<SegmentDoc>, stamp: Stamp) -> Index {
         build::sort_by_name(&mut docs);
-        let words = build::segment_words(&docs);
+        let words = build::segment_words(&docs, stamp);
         let file = IndexFile::from_words(words, FileKind::Segment)
             .expect("a segment just built in memory has a valid header");
         Index::from_parts(vec![(0, file)], Removed::default())
@@ -285,6 +293,14 @@ impl Index {
                     live.push((part.name(d)?.to_vec(), pi as u32, d as u32));
                 }
             }
+        }
+        // Fingerprints of two analyses are not comparable: one index holds one.
+        let stamp = parts.first().map_or(Stamp::default(), |p| p.file.stamp);
+        if let Some(other) = parts.iter().find(|p| p.file.stamp != stamp) {
+            return Err(FormatError::Incompatible(
+                other.file.path.clone(),
+                format!("built with {}, another segment of the index with {stamp}", other.file.stamp),
+            ));
         }
         live.sort();
         // A name is one document: two live documents of one name (a damaged name table, summed
@@ -334,6 +350,7 @@ impl Index {
             df_delta: (removed.df_keys, removed.df_counts),
             post_delta: (removed.post_keys, removed.post_counts),
             docs,
+            stamp,
             family,
             independent_docs,
             boilerplate_df: boilerplate_min_df(docs),
@@ -777,7 +794,11 @@ mod tests {
         let c = docs.remove(0);
         let stale = doc("b.txt", &[(&[20, 50], &[20, 50], 0)]);
         let seg = |docs: Vec<SegmentDoc>, id| {
-            (id, IndexFile::from_words(build::segment_words(&docs), FileKind::Segment).unwrap())
+            (
+                id,
+                IndexFile::from_words(build::segment_words(&docs, Stamp::default()), FileKind::Segment)
+                    .unwrap(),
+            )
         };
         // Segment 1 holds a.txt and an old b.txt (removed, its df subtracted); segment 2 the rest.
         let removed = Removed {
