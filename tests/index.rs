@@ -368,3 +368,56 @@ fn an_index_records_its_analysis_and_a_run_of_another_is_not_answered_from_it() 
     let (_, stderr) = traditional_verdict(c, i, &[]);
     assert!(!stderr.contains("for this run only"), "{stderr}");
 }
+
+#[test]
+fn added_mark_rules_flag_drafts_and_are_part_of_the_index_analysis() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("corpus/seeds/003_68c3191184ca8c9f.txt"), corpus.path().join("003.txt"))
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let rules = work.path().join("marks.tsv");
+    std::fs::write(&rules, "# 本单位收集的模板网站\nwatermark\t范文网\t本文来自范文网[^。\\n]{0,20}\n")
+        .unwrap();
+    let draft = work.path().join("draft.txt");
+    std::fs::write(&draft, "县局工作总结\n本文来自范文网，更多精彩请访问。我局全年共舉行集体学习十二次。\n")
+        .unwrap();
+    let index = work.path().join("idx");
+    let (c, i, r) = (corpus.path().to_str().unwrap(), index.to_str().unwrap(), rules.to_str().unwrap());
+    let run = |flags: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let o = out.path().to_str().unwrap();
+        let args =
+            [&["check", "--corpus", c, "--index", i, "--out", o][..], flags, &[draft.to_str().unwrap()]];
+        let run = chachong(&args.concat());
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert_eq!(run.status.code(), Some(0), "{stderr}");
+        let text = std::fs::read_to_string(out.path().join("paragraphs.csv")).unwrap();
+        let flags = text.lines().nth(2).unwrap().split(',').nth(11).unwrap().to_string();
+        (flags, stderr)
+    };
+    let (flags, _) = run(&["--marks", r]);
+    assert_eq!(flags, "watermark:范文网");
+    // The index was built with the added rules: a run without them reads the corpus afresh.
+    let (flags, stderr) = run(&[]);
+    assert_eq!(flags, "");
+    assert!(
+        stderr.contains("was built with no --fold-traditional, the built-in marks and a --marks file"),
+        "{stderr}"
+    );
+
+    std::fs::write(&rules, "watermark\t范文网\t(\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let bad = chachong(&[
+        "check",
+        "--corpus",
+        c,
+        "--out",
+        out.path().to_str().unwrap(),
+        "--marks",
+        r,
+        draft.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("{r}: line 1: bad regex")), "{stderr}");
+}

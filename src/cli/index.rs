@@ -38,10 +38,12 @@ pub fn run(args: Args) -> Outcome {
     }
     let max_file_bytes = args.read.limit.max_file_bytes()?;
     let fold_traditional = args.read.fold_traditional;
+    let marks = args.read.mark_table()?;
     let loading = Loading::start_with(move || {
         let mut analyzer = Analyzer::new();
         analyzer.limits.max_file_bytes = max_file_bytes;
         analyzer.fold_traditional = fold_traditional;
+        analyzer.marks = marks;
         analyzer
     });
     let opts = UpdateOptions { rebuild: args.rebuild, compact: args.compact };
