@@ -15,7 +15,7 @@ const HEADER_LEN: usize = 64;
 const ENTRY_LEN: usize = 32;
 
 /// Recomputes what `index::segment` sums: each section's xxh3 in its table entry, the header's
-/// (bytes 0..40 and the table) at 40, the body's at 48. Entries pointing outside the file keep
+/// (bytes 0..40, the mark digest at 56..64 and the table) at 40, the body's at 48. Entries pointing outside the file keep
 /// their sum.
 fn seal(bytes: &mut [u8]) {
     if bytes.len() < HEADER_LEN {
