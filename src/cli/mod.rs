@@ -33,6 +33,7 @@ pub mod serve;
 use chachong::analyze::{Analyzer, Loading};
 use chachong::index::store::{Progress, StoreError, UpdateReport};
 use chachong::ingest::IngestError;
+use chachong::marks::MarkTable;
 use chachong::open::{self, Access, OpenError, Opened};
 use chachong::taohua::Lexicon;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -78,6 +79,22 @@ pub struct ReadArgs {
     /// Match traditional and simplified characters as the same (萬 = 万), in drafts and corpus.
     #[arg(long)]
     pub fold_traditional: bool,
+    /// More template-site marks, one per line: kind<TAB>label<TAB>regex (kind: watermark,
+    /// truncated or chrome), added to the built-in table for drafts and corpus alike.
+    #[arg(long, value_name = "FILE")]
+    pub marks: Option<PathBuf>,
+}
+
+impl ReadArgs {
+    /// The mark table: the built-in one with the rules of `--marks FILE` added.
+    pub fn mark_table(&self) -> Result<MarkTable, Error> {
+        let Some(path) = &self.marks else { return Ok(MarkTable::builtin()) };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Input(format!("{}: cannot read the mark rules: {e}", path.display())))?;
+        MarkTable::builtin()
+            .with_rules(&text)
+            .map_err(|why| Error::Input(format!("{}: {why}", path.display())))
+    }
 }
 
 /// How large a file may be read.
@@ -102,6 +119,7 @@ impl LimitArgs {
 /// The analysis a run applies to drafts and corpus, checked once from the flags.
 pub struct Analysis {
     pub lexicon: Lexicon,
+    pub marks: MarkTable,
     pub fold_traditional: bool,
     pub max_file_bytes: u64,
 }
@@ -111,6 +129,7 @@ impl Analysis {
         Ok(Analysis {
             max_file_bytes: read.limit.max_file_bytes()?,
             lexicon: Lexicon::load(taohua).map_err(Error::Input)?,
+            marks: read.mark_table()?,
             fold_traditional: read.fold_traditional,
         })
     }
@@ -120,6 +139,7 @@ impl Analysis {
         Loading::start_with(move || {
             let mut analyzer = Analyzer::new();
             analyzer.lexicon = self.lexicon;
+            analyzer.marks = self.marks;
             analyzer.fold_traditional = self.fold_traditional;
             analyzer.limits.max_file_bytes = self.max_file_bytes;
             analyzer
