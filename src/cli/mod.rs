@@ -68,6 +68,9 @@ pub enum Error {
     #[cfg(feature = "spark")]
     #[error("{0}")]
     Export(chachong::export::ExportError),
+    #[cfg(feature = "spark")]
+    #[error("{0}")]
+    Candidates(chachong::export::candidates::CandidatesError),
     #[error("cannot start {threads} worker threads: {source}")]
     Threads { threads: usize, source: rayon::ThreadPoolBuildError },
 }

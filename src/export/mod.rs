@@ -8,6 +8,7 @@
 //! consecutive range of documents (in the index's numbering: by name), so that Spark reads the
 //! parts in parallel. docs/scale.md has each column.
 
+pub mod candidates;
 pub mod columns;
 
 use crate::analyze::{Analyzer, Scratch};
