@@ -1,6 +1,7 @@
 """The candidate pairs of `chachong audit`, on Apache Spark, from the Parquet of `chachong export`.
 
-    spark-submit spark/candidates.py EXPORT_DIR OUT_DIR [--min-run N]
+    spark-submit spark/candidates.py EXPORT_DIR OUT_DIR [--min-run N] [--files N]
+    python3 spark/candidates.py EXPORT_DIR OUT_DIR --master 'local[2]'   (pyspark from PyPI)
 
 For every paragraph of every audited document, the corpus paragraphs that `chachong audit` would
 align it with, by exactly the rules of the in-process retrieval (src/index/mod.rs,
@@ -236,8 +237,13 @@ def main(argv):
     p.add_argument("out")
     p.add_argument("--min-run", type=int, default=13)
     p.add_argument("--files", type=int, default=0, help="output files (default: Spark's shuffle partitions)")
+    p.add_argument("--master", help="Spark master when run without spark-submit (local[2])")
     args = p.parse_args(argv)
-    spark = SparkSession.builder.appName("chachong candidates").getOrCreate()
+    builder = SparkSession.builder.appName("chachong candidates")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
     try:
         out, meta = candidates(spark, args.export, args.min_run)
     except ExportError as e:
