@@ -166,7 +166,7 @@ impl Corpus {
         }
         // Documents are numbered by name, as in a stored index.
         docs.sort_by_cached_key(|d| crate::names::bytes_of(&d.name).into_owned());
-        let index = Index::build(segment);
+        let index = Index::build_with(segment, analyzer.stamp());
         Ok((Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes }, errors))
     }
 
@@ -183,7 +183,7 @@ impl Corpus {
                 stored: None,
             })
             .collect();
-        let index = Index::build(segment);
+        let index = Index::build_with(segment, analyzer.stamp());
         Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes: Vec::new() }
     }
 

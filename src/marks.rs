@@ -81,6 +81,9 @@ pub struct Marks {
 #[derive(Debug, Clone)]
 pub struct MarkTable {
     rules: Vec<Rule>,
+    /// Digest of the rules added to the built-in ones, in order (0 for none): an index records
+    /// it, since marks change the text that is fingerprinted.
+    added: u64,
     /// All patterns at once: one pass tells whether a paragraph needs the rules at all (most don't).
     any: RegexSet,
 }
@@ -115,13 +118,18 @@ impl MarkTable {
                 Rule { kind, pattern: Regex::new(pattern).expect("built-in patterns are valid") }
             })
             .collect();
-        MarkTable::from_rules(rules)
+        MarkTable::from_rules(rules, 0)
     }
 
-    fn from_rules(rules: Vec<Rule>) -> MarkTable {
+    fn from_rules(rules: Vec<Rule>, added: u64) -> MarkTable {
         let any =
             RegexSet::new(rules.iter().map(|r| r.pattern.as_str())).expect("the rules compiled one by one");
-        MarkTable { rules, any }
+        MarkTable { rules, any, added }
+    }
+
+    /// Digest of the rules added to the built-in table (0 for none).
+    pub fn added_digest(&self) -> u64 {
+        self.added
     }
 
     /// Adds rules from text, one per line: `kind<TAB>label<TAB>regex`, where kind is `watermark`,
@@ -140,8 +148,11 @@ impl MarkTable {
                 .ok_or_else(|| format!("line {}: unknown kind {kind:?}", n + 1))?;
             let pattern = Regex::new(pattern).map_err(|e| format!("line {}: bad regex: {e}", n + 1))?;
             self.rules.push(Rule { kind, pattern });
+            let mut bytes = self.added.to_le_bytes().to_vec();
+            bytes.extend_from_slice(line.trim().as_bytes());
+            self.added = xxhash_rust::xxh3::xxh3_64(&bytes).max(1);
         }
-        Ok(MarkTable::from_rules(self.rules))
+        Ok(MarkTable::from_rules(self.rules, self.added))
     }
 
     /// Finds the marks and placeholders in one paragraph.

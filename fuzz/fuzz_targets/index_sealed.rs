@@ -32,6 +32,7 @@ fn seal(bytes: &mut [u8]) {
         }
     }
     let mut head = bytes[..40].to_vec();
+    head.extend_from_slice(&bytes[56..64]);
     head.extend_from_slice(&bytes[HEADER_LEN..table_end]);
     let sum = xxh3_64(&head);
     bytes[40..48].copy_from_slice(&sum.to_le_bytes());
