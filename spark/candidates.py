@@ -11,12 +11,15 @@ align it with, by exactly the rules of the in-process retrieval (src/index/mod.r
   min(min_run, default_min_run) significant chars;
 - each shingle reads the first `postings_cap` postings of its fingerprint (by global paragraph
   number), the paragraphs of the audited document itself left out before the cap; the posting count
-  without them, `total`, weighs the fingerprint 1 / (1 + ln total);
+  without them, `total`, times the share of independent documents (distinct version families over
+  distinct documents) among those holding the capped postings, `n`, weighs the fingerprint
+  1 / (1 + ln n);
 - documents known to be dated after the audited one are left out after the cap (a source is
   earlier than its copy: src/audit/dates.rs, `known_later`);
 - a paragraph's score is the sum of its weights in ascending (unsigned) fingerprint order; the best
-  `max_candidates`, best first (ties by paragraph number), versions of a document already taken not
-  counting (Jaccard of the version sketches >= `version_min_jaccard`), `max_version_candidates` in all;
+  `max_candidates` families, best first (ties by paragraph number): the first document met of a
+  family takes its slots, at most `max_version_docs` other documents of the family come along
+  without taking one (index::Index::best_of_independent);
 - plus the `max_near_duplicates` nearest paragraphs within `simhash_max_distance` bits of SimHash
   (nearest first, ties by paragraph number), for a paragraph with at least one shingle.
 
@@ -34,10 +37,10 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 FORMAT = "chachong-export"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 COLUMNS = {
-    "documents": ["doc", "name", "first_para", "paragraphs", "audited", "year", "month", "day",
+    "documents": ["doc", "name", "first_para", "paragraphs", "audited", "family", "year", "month", "day",
                   "year_basis", "basis"],
     "paragraphs": ["doc", "para", "global", "chars", "simhash"],
     "postings": ["fingerprint", "doc", "para", "global"],
@@ -94,37 +97,12 @@ def known_later_sql(a, b):
     return f"(coalesce({order(a, b)}, false) AND ({basis}) <> {FILE_TIME})"
 
 
-def resemblance(a, b):
-    """index::versions::resemblance over two sorted sketches (unsigned)."""
-    k = max(len(a), len(b))
-    i = j = taken = both = 0
-    while taken < k:
-        x = a[i] if i < len(a) else None
-        y = b[j] if j < len(b) else None
-        if (x is None and len(a) == k) or (y is None and len(b) == k):
-            break
-        if x is not None and y is not None and x == y:
-            both += 1
-            i += 1
-            j += 1
-        elif x is not None and y is not None and x < y:
-            i += 1
-        elif y is not None:
-            j += 1
-        elif x is not None:
-            i += 1
-        else:
-            break
-        taken += 1
-    return 0.0 if taken == 0 else both / taken
-
-
-def best_of_independent(hits, sketches, limits):
+def best_of_independent(hits, family, limits):
     """The scored candidates of one paragraph, as Index::candidates_where and best_of_independent
-    choose them. `hits` are (global, doc, fingerprint, total) rows."""
+    choose them. `hits` are (global, doc, fingerprint, weight) rows."""
     by_para = {}
-    for g, doc, h, total in hits:
-        by_para.setdefault(g, (doc, []))[1].append((h & MASK, 1.0 / (1.0 + math.log(total))))
+    for g, doc, h, w in hits:
+        by_para.setdefault(g, (doc, []))[1].append((h & MASK, w))
     scored = []
     for g, (doc, weights) in by_para.items():
         score = 0.0
@@ -134,24 +112,29 @@ def best_of_independent(hits, sketches, limits):
     scored.sort()
     out, taken, slots = [], [], 0
     for _, g, doc in scored:
-        if slots >= limits["max_candidates"] or len(out) >= limits["max_version_candidates"]:
+        if slots >= limits["max_candidates"]:
             break
-        sketch = sketches.get(doc, ())
-        version = any(t != doc and resemblance(sketches.get(t, ()), sketch) >= limits["version_min_jaccard"]
-                      for t in taken)
-        if not version:
+        fam = family[doc]
+        docs = next((d for f, d in taken if f == fam), None)
+        if docs is None:
+            taken.append((fam, [doc]))
             slots += 1
-        if doc not in taken:
-            taken.append(doc)
+        elif docs[0] == doc:
+            slots += 1
+        elif doc in docs:
+            pass
+        elif len(docs) <= limits["max_version_docs"]:
+            docs.append(doc)
+        else:
+            continue
         out.append(g)
     return out
 
 
 def candidates(spark, export, min_run):
     tables, meta = read_tables(spark, export)
-    limits = {k: int(meta[k]) for k in ["postings_cap", "max_candidates", "max_version_candidates",
+    limits = {k: int(meta[k]) for k in ["postings_cap", "max_candidates", "max_version_docs",
                                          "max_near_duplicates", "simhash_max_distance", "default_min_run"]}
-    limits["version_min_jaccard"] = float(meta["version_min_jaccard"])
     floor = min(min_run, limits["default_min_run"])
     docs = tables["documents"]
     dates = docs.select("doc", "year", "month", "day", "year_basis", "basis")
@@ -178,27 +161,39 @@ def candidates(spark, export, min_run):
          .withColumn("total", F.col("all") - F.col("own"))
          .where(F.col("total") > 0))
     cap = limits["postings_cap"]
-    hits = (q.join(post.select("fingerprint", F.col("doc").alias("odoc"), "global", "rank"), "fingerprint")
+    capped = (q.join(post.select("fingerprint", F.col("doc").alias("odoc"), "global", "rank"), "fingerprint")
             .where(F.col("rank") <= cap + F.col("own"))
             .where(F.col("odoc") != F.col("qdoc"))
             .withColumn("eff", F.when(F.col("rank") < F.col("own_from"), F.col("rank"))
                         .otherwise(F.col("rank") - F.col("own")))
-            .where(F.col("eff") <= cap)
+            .where(F.col("eff") <= cap))
+    # A fingerprint's weight counts its holders by version family: total times the share of
+    # independent documents among those holding its capped postings (before the date rule).
+    fams = docs.select(F.col("doc").alias("odoc"), "family")
+    share = (capped.join(F.broadcast(fams), "odoc")
+             .groupBy("qdoc", "fingerprint")
+             .agg(F.countDistinct("family").alias("families"), F.countDistinct("odoc").alias("holders")))
+
+    @F.udf(T.DoubleType())
+    def weight(total, families, holders):
+        # As in Rust: 1 / (1 + ln(total * (families / holders))), in f64.
+        return 1.0 / (1.0 + math.log(float(total) * (float(families) / float(max(holders, 1)))))
+
+    hits = (capped.join(share, ["qdoc", "fingerprint"])
+            .withColumn("weight", weight("total", "families", "holders"))
             .join(F.broadcast(qd), "qdoc").join(F.broadcast(od), "odoc")
             .where(~later))
 
-    sketches = {}
-    for r in tables["sketches"].orderBy("doc", "rank").collect():
-        sketches.setdefault(r["doc"], []).append(r["hash"] & MASK)
-    sketches_b = spark.sparkContext.broadcast(sketches)
+    family = {r["doc"]: r["family"] for r in docs.select("doc", "family").collect()}
+    family_b = spark.sparkContext.broadcast(family)
     limits_b = spark.sparkContext.broadcast(limits)
 
     @F.udf(T.ArrayType(T.LongType()))
     def choose(rows):
-        return best_of_independent([(r[0], r[1], r[2], r[3]) for r in rows], sketches_b.value, limits_b.value)
+        return best_of_independent([(r[0], r[1], r[2], r[3]) for r in rows], family_b.value, limits_b.value)
 
     best = (hits.groupBy("qdoc", "qpara")
-            .agg(F.collect_list(F.struct("global", "odoc", "fingerprint", "total")).alias("hits"))
+            .agg(F.collect_list(F.struct("global", "odoc", "fingerprint", "weight")).alias("hits"))
             .select("qdoc", "qpara", F.explode(choose("hits")).alias("candidate")))
 
     # SimHash near-duplicates: two hashes within 3 bits agree on one of four 16-bit blocks.

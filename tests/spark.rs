@@ -109,7 +109,7 @@ fn candidates_of_another_version_or_without_a_column_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         err.trim_end().ends_with(&format!(
-            "{}: export format version 0, this chachong reads version 1: export the corpus again",
+            "{}: export format version 0, this chachong reads version 2: export the corpus again",
             dir.join("meta").display()
         )),
         "{err}"
@@ -117,7 +117,7 @@ fn candidates_of_another_version_or_without_a_column_are_refused() {
     assert!(!dir.join("reports").exists());
     // The right version and corpus, but the candidates lack their `candidate` column.
     let keys = ["format", "format_version", "documents", "paragraphs", "min_run"];
-    let values = ["chachong-export", "1", "46", "3082", "13"];
+    let values = ["chachong-export", "2", "46", "3082", "13"];
     write(
         "meta",
         Table {

@@ -1,6 +1,6 @@
 //! `chachong export`: a corpus's fingerprints as Parquet tables, for the candidate search of an
 //! audit to run on Apache Spark (`spark/candidates.py`, docs/scale.md) when the corpus outgrows one
-//! machine. Only what retrieval needs leaves Rust — fingerprints, SimHashes, version sketches,
+//! machine. Only what retrieval needs leaves Rust — fingerprints, SimHashes, version families,
 //! dates and the limits of [`crate::params`] — so the Spark job applies the in-process rules
 //! exactly and the alignment and verdicts stay here (`chachong audit --candidates`).
 //!
@@ -15,8 +15,8 @@ use crate::analyze::{Analyzer, Scratch};
 use crate::audit::dates::{doc_date, DateBasis};
 use crate::check::Corpus;
 use crate::params::{
-    boilerplate_min_df, DEFAULT_MIN_RUN, MAX_CANDIDATES, MAX_NEAR_DUPLICATES, MAX_VERSION_CANDIDATES,
-    POSTINGS_CAP, SIMHASH_MAX_DISTANCE, VERSION_MIN_JACCARD,
+    boilerplate_min_df, DEFAULT_MIN_RUN, MAX_CANDIDATES, MAX_NEAR_DUPLICATES, MAX_VERSION_DOCS, POSTINGS_CAP,
+    SIMHASH_MAX_DISTANCE,
 };
 use columns::{Table, Values};
 use rayon::prelude::*;
@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 pub const FORMAT: &str = "chachong-export";
 /// The version of the tables' layout, raised when a column changes meaning: a reader refuses
 /// another version rather than read a column as what it no longer is.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The tables of an export, in the order written (`meta` last: it says the others are whole).
 pub const TABLES: [&str; 6] = ["documents", "paragraphs", "postings", "shingles", "sketches", "meta"];
@@ -276,6 +276,7 @@ struct DocumentColumns {
     first_para: Vec<i64>,
     paragraphs: Vec<i32>,
     audited: Vec<bool>,
+    family: Vec<i32>,
     year: Vec<i32>,
     month: Vec<i32>,
     day: Vec<i32>,
@@ -292,6 +293,7 @@ impl DocumentColumns {
         self.first_para.push(i64::from(paras.start));
         self.paragraphs.push((paras.end - paras.start) as i32);
         self.audited.push(audited);
+        self.family.push(corpus.index.family(d) as i32);
         self.year.push(date.map_or(0, |x| i32::from(x.date.year)));
         self.month.push(date.map_or(0, |x| i32::from(x.date.month)));
         self.day.push(date.map_or(0, |x| i32::from(x.date.day)));
@@ -307,6 +309,7 @@ impl DocumentColumns {
                 ("first_para", Values::I64(self.first_para)),
                 ("paragraphs", Values::I32(self.paragraphs)),
                 ("audited", Values::Bool(self.audited)),
+                ("family", Values::I32(self.family)),
                 ("year", Values::I32(self.year)),
                 ("month", Values::I32(self.month)),
                 ("day", Values::I32(self.day)),
@@ -342,10 +345,9 @@ fn meta_table(corpus: &Corpus, summary: &ExportSummary) -> Table {
         ("paragraphs", summary.paragraphs.to_string()),
         ("postings_cap", POSTINGS_CAP.to_string()),
         ("max_candidates", MAX_CANDIDATES.to_string()),
-        ("max_version_candidates", MAX_VERSION_CANDIDATES.to_string()),
+        ("max_version_docs", MAX_VERSION_DOCS.to_string()),
         ("max_near_duplicates", MAX_NEAR_DUPLICATES.to_string()),
         ("simhash_max_distance", SIMHASH_MAX_DISTANCE.to_string()),
-        ("version_min_jaccard", format!("{VERSION_MIN_JACCARD:?}")),
         ("default_min_run", DEFAULT_MIN_RUN.to_string()),
         ("boilerplate_df", boilerplate_min_df(corpus.len()).to_string()),
         ("boilerplate_df_audit", boilerplate_min_df(corpus.len().saturating_sub(1)).to_string()),
