@@ -369,6 +369,11 @@ pub const SERVE_MAX_JOBS: usize = 32;
 /// rows is no help to read and slows the page that polls it.
 pub const SERVE_LIST_DOCS: usize = 2000;
 
+/// Paragraphs per Parquet file of `chachong export` (each file a consecutive range of documents):
+/// a few tens of MB per file of the largest table, as Spark likes its input splits, and many
+/// files for a corpus of millions of paragraphs so that its tasks read in parallel.
+pub const EXPORT_PART_PARAGRAPHS: usize = 100_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,11 @@ pub struct Args {
     /// passages the two documents share side by side.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Align the candidate pairs that spark/candidates.py wrote into DIR (from `chachong export`
+    /// of this corpus) instead of retrieving them: see docs/scale.md.
+    #[cfg(feature = "spark")]
+    #[arg(long, value_name = "DIR")]
+    candidates: Option<PathBuf>,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -80,7 +85,22 @@ pub fn run(args: Args) -> Outcome {
         };
         let bar = progress_bar("auditing".to_string(), "documents");
         bar.set_length(audited.len() as u64);
-        let result = audit(&checker, &audited, &|n| bar.inc(n));
+        #[cfg(feature = "spark")]
+        let given = match &args.candidates {
+            Some(dir) => {
+                Some(chachong::export::candidates::read(dir, corpus, min_run).map_err(Error::Candidates)?)
+            }
+            None => None,
+        };
+        #[cfg(not(feature = "spark"))]
+        let given: Option<std::collections::HashMap<(u32, u32), Vec<u32>>> = None;
+        let result = match &given {
+            Some(c) => {
+                let found = |d: u32, p: usize| c.get(&(d, p as u32)).cloned().unwrap_or_default();
+                chachong::audit::audit_given(&checker, &audited, &found, &|n| bar.inc(n))
+            }
+            None => audit(&checker, &audited, &|n| bar.inc(n)),
+        };
         bar.finish_and_clear();
         // The manifest lets `chachong review` find the audited documents from any folder.
         let documents: Vec<(PathBuf, String)> =

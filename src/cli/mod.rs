@@ -26,6 +26,8 @@ macro_rules! showln {
 
 pub mod audit;
 pub mod check;
+#[cfg(feature = "spark")]
+pub mod export;
 pub mod index;
 pub mod review;
 pub mod serve;
@@ -64,6 +66,12 @@ pub enum Error {
     Pdf { path: PathBuf, source: chachong::pdf::PdfError },
     #[error("{0}")]
     Serve(chachong::serve::ServeError),
+    #[cfg(feature = "spark")]
+    #[error("{0}")]
+    Export(chachong::export::ExportError),
+    #[cfg(feature = "spark")]
+    #[error("{0}")]
+    Candidates(chachong::export::candidates::CandidatesError),
     #[error("cannot start {threads} worker threads: {source}")]
     Threads { threads: usize, source: rayon::ThreadPoolBuildError },
 }

@@ -547,7 +547,9 @@ impl Index {
             let weight = 1.0 / (1.0 + (total as f64 * self.independent_share(&paras)).ln());
             hits.extend(paras.iter().filter(|&&p| kept(p)).map(|&p| (p, weight)));
         }
-        hits.sort_unstable_by_key(|&(p, _)| p);
+        // Stable: each paragraph's weights are summed in fingerprint order, which the Spark job of
+        // spark/candidates.py repeats to the last bit (an unstable sort's order is its own).
+        hits.sort_by_key(|&(p, _)| p);
         let mut scored: Vec<(u32, f64)> = Vec::new();
         for (p, w) in hits {
             match scored.last_mut() {
