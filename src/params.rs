@@ -35,7 +35,8 @@ pub const VERIFY_CHUNK_BYTES: usize = 1 << 20;
 
 /// Version of what analysis writes into fingerprints beyond the constants above: the mark table,
 /// normalization and segmentation. Bump it with any change to them, so old indexes are rebuilt.
-pub const ANALYSIS_VERSION: u32 = 1;
+/// Version 2: the template-site marks of 笔墨写作, the 文库 sites and more page chrome.
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Documents read and fingerprinted per new index segment, in text bytes: bounds the memory of a
 /// build, which holds one batch's fingerprints at a time.
