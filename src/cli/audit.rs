@@ -1,7 +1,7 @@
 //! `chachong audit`: every document of a corpus against all the others.
 
 use super::{open_corpus, progress_bar, Analysis, Error, Outcome, ReadArgs};
-use chachong::audit::{audit, html, summary, tables, write_audit};
+use chachong::audit::{audit, html, skipped_summary, summary, tables, write_audit};
 use chachong::check::Checker;
 use chachong::open::Access;
 use chachong::params::Settings;
@@ -94,8 +94,9 @@ pub fn run(args: Args) -> Outcome {
         // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
         let _ = writeln!(
             std::io::stdout().lock(),
-            "{}reports written to {}",
+            "{}{}reports written to {}",
             summary(&result),
+            skipped_summary(&opened.errors).unwrap_or_default(),
             args.out.display()
         );
         if let Some(path) = &args.html {

@@ -45,10 +45,17 @@ pub enum Error {
     /// A flag's value that its parser alone cannot refuse; the message says what it takes.
     #[error("{0}")]
     Flag(&'static str),
-    /// An input named on the command line (a lexicon, a glob, a report folder) that cannot be used,
-    /// in the library's words.
-    #[error("{0}")]
-    Input(String),
+    /// A 套话 lexicon file that cannot be used.
+    #[error(transparent)]
+    Lexicon(#[from] chachong::taohua::LexiconError),
+    /// An `--include` or `--exclude` glob.
+    #[error(transparent)]
+    Glob(#[from] chachong::walk::GlobError),
+    #[error(transparent)]
+    Verdict(#[from] chachong::review::terminal::UnknownVerdict),
+    /// A report folder that cannot be reviewed.
+    #[error(transparent)]
+    Review(#[from] chachong::review::ReviewError),
     #[error("no drafts to check")]
     NoDrafts,
     /// The corpus could not be opened; `hint` when the folder was not given (the default
@@ -110,7 +117,7 @@ impl Analysis {
     pub fn new(read: &ReadArgs, taohua: Option<&Path>) -> Result<Analysis, Error> {
         Ok(Analysis {
             max_file_bytes: read.limit.max_file_bytes()?,
-            lexicon: Lexicon::load(taohua).map_err(Error::Input)?,
+            lexicon: Lexicon::load(taohua)?,
             fold_traditional: read.fold_traditional,
         })
     }

@@ -10,41 +10,41 @@
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
+use super::Reason;
+
 /// Glyphs collected from one PDF at most: bounds memory on hostile files (a real speech has
 /// tens of thousands).
 const MAX_GLYPHS: usize = 20_000_000;
 
 /// The text of a PDF: its text layer in reading order, one paragraph per line of output.
-pub fn pdf_text(bytes: &[u8]) -> Result<String, String> {
+pub fn pdf_text(bytes: &[u8]) -> Result<String, Reason> {
     if !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
-        return Err("not a PDF file (no %PDF- header)".into());
+        return Err(Reason::NotPdf);
     }
     // lopdf and pdf-extract are not ours; a panic on a malformed file must not end a batch.
     let pages = std::panic::catch_unwind(|| collect_glyphs(bytes))
-        .map_err(|_| "damaged PDF file (the PDF reader failed)".to_string())??;
+        .map_err(|_| Reason::ReaderFailed("PDF file", "PDF"))??;
     let paragraphs: Vec<String> = layout(pages);
     if !paragraphs.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
-        return Err("the PDF has no text layer (a scanned PDF?): run OCR on it first, or check the \
-                    .docx it was made from"
-            .into());
+        return Err(Reason::NoTextLayer);
     }
     Ok(paragraphs.join("\n"))
 }
 
-fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Glyph>>, String> {
-    let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| format!("damaged PDF file: {e}"))?;
+fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Glyph>>, Reason> {
+    let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| Reason::PdfDamaged(e.to_string()))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
-        return Err("password-protected PDF: save an unprotected copy first".into());
+        return Err(Reason::PdfProtected);
     }
     let mut dev = Collector::default();
     match pdf_extract::output_doc(&doc, &mut dev) {
         Ok(()) => {}
         Err(_) if dev.overflow => {
-            return Err(format!("the PDF has over {MAX_GLYPHS} characters; refused"));
+            return Err(Reason::PdfTooManyGlyphs(MAX_GLYPHS));
         }
-        Err(e) => return Err(format!("cannot read the PDF's text: {}", describe(&e))),
+        Err(e) => return Err(Reason::PdfText(describe(&e))),
     }
-    dev.end_page().map_err(|e| describe(&e))?;
+    dev.end_page().map_err(|e| Reason::PdfPage(describe(&e)))?;
     Ok(dev.pages)
 }
 
@@ -365,9 +365,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_reason() {
-        assert!(pdf_text(&pdf("")).unwrap_err().starts_with("the PDF has no text layer"));
-        assert_eq!(pdf_text(b"hello").unwrap_err(), "not a PDF file (no %PDF- header)");
-        assert!(pdf_text(b"%PDF-1.4 garbage").unwrap_err().starts_with("damaged PDF file"));
+        assert!(pdf_text(&pdf("")).unwrap_err().to_string().starts_with("the PDF has no text layer"));
+        assert_eq!(pdf_text(b"hello").unwrap_err().to_string(), "not a PDF file (no %PDF- header)");
+        assert!(pdf_text(b"%PDF-1.4 garbage").unwrap_err().to_string().starts_with("damaged PDF file"));
         let whole = pdf(&lines(&[(20, 300, "text")]));
         for cut in (0..whole.len()).step_by(37) {
             let _ = pdf_text(&whole[..cut]);
