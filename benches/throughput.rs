@@ -13,6 +13,7 @@ use chachong::analyze::Analyzer;
 use chachong::check::Checker;
 use chachong::corpus::{corpus_files, read_corpus, Corpus, CorpusDoc};
 use chachong::index::build::{segment_words, FileMeta, SegmentDoc, StoredText};
+use chachong::index::segment::Stamp;
 use chachong::index::{fingerprint_document, DocPrints, Index};
 use chachong::params::Settings;
 use rayon::prelude::*;
@@ -117,7 +118,7 @@ fn main() {
         best_of(|| Index::build(docs.iter().zip(&prints).map(|(d, p)| segment_doc(d, p, false)).collect()));
     let (stored_s, segment) = best_of(|| {
         let seg: Vec<SegmentDoc> = docs.iter().zip(&prints).map(|(d, p)| segment_doc(d, p, true)).collect();
-        segment_words(&seg)
+        segment_words(&seg, Stamp::default())
     });
     // Query + align + classify: every 50th corpus document checked as a draft against the corpus.
     let corpus = match Corpus::load(&root, &analyzer, &|_| {}, &|_| {}) {

@@ -2,6 +2,7 @@
 //! for corpus documents and drafts, so both sides of a comparison are cut alike.
 
 use crate::fingerprint::{fingerprint, simhash, winnow_into, ParagraphPrint};
+use crate::index::segment::Stamp;
 use crate::ingest::{Document, Limits, Paragraph};
 use crate::marks::{MarkTable, Marks};
 use crate::normalize::{normalize_with, significant_into, Normalized};
@@ -96,6 +97,12 @@ impl Analyzer {
             fold_traditional: false,
             limits: Limits::default(),
         }
+    }
+
+    /// What of this analysis changes fingerprints beyond the constants of the index header:
+    /// stored with an index, so a run of another analysis is refused.
+    pub fn stamp(&self) -> Stamp {
+        Stamp { fold_traditional: self.fold_traditional, marks: self.marks.added_digest() }
     }
 
     /// Marks and significant chars only: what alignment needs of a source paragraph.

@@ -57,9 +57,15 @@ pub struct Observation<'a> {
 /// Which corpus documents may be a check's sources: see [`Checker::check_observed`].
 pub type SourceFilter<'a> = dyn Fn(u32) -> bool + Sync + 'a;
 
+/// Candidate source paragraphs (index paragraphs, sorted) of each draft paragraph, found outside
+/// the index's retrieval: `chachong audit --candidates` reads those the Spark job found.
+pub type GivenCandidates<'a> = dyn Fn(usize) -> Vec<u32> + Sync + 'a;
+
 /// The corpus documents a check leaves out.
 #[derive(Clone, Copy)]
 struct Sources<'a> {
+    /// Candidates given instead of retrieved, when given.
+    given: Option<&'a GivenCandidates<'a>>,
     /// The checked document itself, left out of the corpus.
     exclude: Option<u32>,
     /// Which other documents may be cited.
@@ -89,8 +95,12 @@ impl Checker<'_> {
         opts: &findings::Options,
     ) -> Result<DraftReport, IngestError> {
         let doc = read_document_with(path, &self.analyzer.limits)?;
-        let mut report =
-            self.check_with(name, &doc, Sources { exclude: self.corpus_doc_of(path), source_ok: None }, None);
+        let mut report = self.check_with(
+            name,
+            &doc,
+            Sources { exclude: self.corpus_doc_of(path), source_ok: None, given: None },
+            None,
+        );
         findings::annotate(&mut report, &doc, self.corpus, opts);
         Ok(report)
     }
@@ -109,7 +119,7 @@ impl Checker<'_> {
     /// Checks a document already read. Paragraphs are checked in parallel: a long draft is
     /// answered in half the time on two cores.
     pub fn check(&self, name: &str, doc: &Document) -> DraftReport {
-        self.check_with(name, doc, Sources { exclude: None, source_ok: None }, None)
+        self.check_with(name, doc, Sources { exclude: None, source_ok: None, given: None }, None)
     }
 
     /// Checks a document already read, as if corpus document `exclude` were not in the corpus (an
@@ -127,7 +137,21 @@ impl Checker<'_> {
         source_ok: Option<&SourceFilter<'_>>,
         observe: &mut dyn FnMut(Observation<'_>),
     ) -> DraftReport {
-        self.check_with(name, doc, Sources { exclude, source_ok }, Some(observe))
+        self.check_with(name, doc, Sources { exclude, source_ok, given: None }, Some(observe))
+    }
+
+    /// As [`Checker::check_observed`], aligning each paragraph with the candidates `given` for it
+    /// instead of those the index retrieves (the same ones, when a Spark job found them by the
+    /// same rules).
+    pub fn check_observed_given(
+        &self,
+        name: &str,
+        doc: &Document,
+        exclude: Option<u32>,
+        given: &GivenCandidates<'_>,
+        observe: &mut dyn FnMut(Observation<'_>),
+    ) -> DraftReport {
+        self.check_with(name, doc, Sources { exclude, source_ok: None, given: Some(given) }, Some(observe))
     }
 
     /// [`Checker::check`] and [`Checker::check_observed`]: paragraphs are checked in parallel,
@@ -230,6 +254,8 @@ impl Checker<'_> {
         // A paragraph shorter than the shortest run any verdict counts cannot be matched.
         let candidates = if len < min_run.min(DEFAULT_MIN_RUN) {
             Vec::new()
+        } else if let Some(given) = scope.given {
+            given(n)
         } else {
             index.candidates_where(&a.shingles, a.print.simhash, exclude, scope.source_ok)
         };

@@ -29,8 +29,26 @@ pub enum CorpusError {
         unreadable.as_ref().map_or(String::new(), |n| format!(" ({n})"))
     )]
     NoDocuments { root: PathBuf, unreadable: Option<Note> },
-    #[error("{}: none of the corpus files could be read", root.display())]
-    NoneReadable { root: PathBuf },
+    /// Every document failed to read: `first` is the first error, `more` the number of others.
+    #[error(
+        "{}: none of the corpus files could be read{}",
+        root.display(),
+        first.as_ref().map_or(String::new(), |e| if *more > 0 {
+            format!(" ({e}; and {more} more)")
+        } else {
+            format!(" ({e})")
+        })
+    )]
+    NoneReadable { root: PathBuf, first: Option<Box<IngestError>>, more: usize },
+}
+
+impl CorpusError {
+    /// [`CorpusError::NoneReadable`] for the corpus below `root`, whose files all failed so.
+    pub fn none_readable(root: &Path, errors: Vec<IngestError>) -> CorpusError {
+        let more = errors.len().saturating_sub(1);
+        let first = errors.into_iter().next().map(Box::new);
+        CorpusError::NoneReadable { root: root.to_path_buf(), first, more }
+    }
 }
 
 /// A document whose text stored in the index is damaged and whose file differs or is gone: it
@@ -195,11 +213,11 @@ impl Corpus {
             }
         }
         if docs.is_empty() {
-            return Err(CorpusError::NoneReadable { root: root.to_path_buf() });
+            return Err(CorpusError::none_readable(root, errors));
         }
         // Documents are numbered by name, as in a stored index.
         docs.sort_by_cached_key(|d| crate::names::bytes_of(&d.name).into_owned());
-        let index = Index::build(segment);
+        let index = Index::build_with(segment, analyzer.stamp());
         Ok((Corpus::new(root, Docs::Memory(docs), index, notes), errors))
     }
 
@@ -216,7 +234,7 @@ impl Corpus {
                 stored: None,
             })
             .collect();
-        let index = Index::build(segment);
+        let index = Index::build_with(segment, analyzer.stamp());
         Corpus::new(root, Docs::Memory(docs), index, Vec::new())
     }
 
@@ -240,7 +258,10 @@ impl Corpus {
     ) -> Result<(Corpus, UpdateReport), StoreError> {
         let (index, mut report) = store::update(dir, root, analyzer, opts, progress)?;
         if index.docs == 0 {
-            return Err(StoreError::Corpus(CorpusError::NoneReadable { root: root.to_path_buf() }));
+            return Err(StoreError::Corpus(CorpusError::none_readable(
+                root,
+                std::mem::take(&mut report.errors),
+            )));
         }
         let mut corpus = Corpus::from_index(root, index);
         corpus.notes = std::mem::take(&mut report.notes);

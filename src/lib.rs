@@ -19,6 +19,8 @@ pub mod audit;
 pub mod check;
 pub mod classify;
 pub mod corpus;
+#[cfg(feature = "spark")]
+pub mod export;
 pub mod figures;
 pub mod findings;
 pub mod fingerprint;

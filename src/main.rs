@@ -28,6 +28,9 @@ enum Command {
     Review(cli::review::Args),
     /// Check every document of a corpus against all the others: reports, pairs.csv, clusters.csv.
     Audit(cli::audit::Args),
+    /// Write a corpus's fingerprints as Parquet, for an audit's candidate search on Apache Spark.
+    #[cfg(feature = "spark")]
+    Export(cli::export::Args),
     /// Serve a local web page to check drafts and add to the corpus, for those who prefer a page.
     Serve(cli::serve::Args),
 }
@@ -39,6 +42,8 @@ fn main() -> ExitCode {
         Command::Index(args) => cli::index::run(args),
         Command::Review(args) => cli::review::run(args),
         Command::Audit(args) => cli::audit::run(args),
+        #[cfg(feature = "spark")]
+        Command::Export(args) => cli::export::run(args),
         Command::Serve(args) => cli::serve::run(args),
     };
     outcome.unwrap_or_else(|e| {

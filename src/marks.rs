@@ -81,6 +81,9 @@ pub struct Marks {
 #[derive(Debug, Clone)]
 pub struct MarkTable {
     rules: Vec<Rule>,
+    /// Digest of the rules added to the built-in ones, in order (0 for none): an index records
+    /// it, since marks change the text that is fingerprinted.
+    added: u64,
     /// All patterns at once: one pass tells whether a paragraph needs the rules at all (most don't).
     any: RegexSet,
 }
@@ -99,7 +102,18 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     ("truncated", "", r"[…\.]*[（(]\s*未完[，,][^\n]*"),
     ("truncated", "", r"正式会员可完整阅读[^\n]{0,40}"),
     ("truncated", "", r"全文共\s*\d+\s*字"),
-    ("chrome", "您的位置", r"^\s*(?:您的位置|当前位置)\s*[:：][^\n]*"),
+    ("watermark", "笔墨写作", r"笔墨写作|消耗\s*\d+\s*篇笔墨文库配额[^\n]{0,20}"),
+    ("truncated", "", r"全文预览已结束[^\n]{0,40}"),
+    ("truncated", "", r"还剩\s*\d+\s*页未读[，,]?\s*(?:继续阅读)?"),
+    ("chrome", "文库下载", r"下载文档到电脑[，,]?\s*查找使用更方便[^\n]{0,20}"),
+    ("chrome", "文库下载", r"(?:本文档|该文档)由用户上传[^\n]{0,60}"),
+    // Anchored where it opens a line; 「您当前位置:」 also after a site's name on one line.
+    ("chrome", "您的位置", r"(?:^\s*(?:您的位置|当前位置)|您当前位置)\s*[:：][^\n]*"),
+    ("chrome", "作者/来源", r"^\s*作者\s*[:：][^\n]{0,30}来源\s*[:：][^\n]{0,60}$"),
+    ("chrome", "ICP备案", r"[^\n]{0,30}ICP备\s*\d+号[^\n]{0,60}"),
+    ("chrome", "Copyright", r"(?i)copyright\s*(?:©|\(c\))?[^\n]{0,80}"),
+    ("chrome", "相关文章", r"^\s*(?:文章搜索|相关文章|相关阅读|热门文章)\s*$"),
+    ("chrome", "目录/提纲", r"^\s*目录/提纲\s*[:：][^\n]*"),
     ("chrome", "责任编辑", r"[（(【\[]?\s*责任编辑\s*[:：][^\n）)】\]]{0,20}[）)】\]]?"),
     ("chrome", "分享到", r"^\s*分享到\s*[:：]?[^\n]{0,60}$"),
     ("chrome", "发表时间", r"^\s*发表时间\s*[:：][^\n]{0,40}$"),
@@ -134,13 +148,18 @@ impl MarkTable {
                 Rule { kind, pattern: Regex::new(pattern).expect("built-in patterns are valid") }
             })
             .collect();
-        MarkTable::from_rules(rules)
+        MarkTable::from_rules(rules, 0)
     }
 
-    fn from_rules(rules: Vec<Rule>) -> MarkTable {
+    fn from_rules(rules: Vec<Rule>, added: u64) -> MarkTable {
         let any =
             RegexSet::new(rules.iter().map(|r| r.pattern.as_str())).expect("the rules compiled one by one");
-        MarkTable { rules, any }
+        MarkTable { rules, any, added }
+    }
+
+    /// Digest of the rules added to the built-in table (0 for none).
+    pub fn added_digest(&self) -> u64 {
+        self.added
     }
 
     /// Adds rules from text, one per line: `kind<TAB>label<TAB>regex`, where kind is `watermark`,
@@ -162,8 +181,11 @@ impl MarkTable {
             let pattern =
                 Regex::new(pattern).map_err(|e| RuleError { line: n + 1, problem: RuleProblem::Regex(e) })?;
             self.rules.push(Rule { kind, pattern });
+            let mut bytes = self.added.to_le_bytes().to_vec();
+            bytes.extend_from_slice(line.trim().as_bytes());
+            self.added = xxhash_rust::xxh3::xxh3_64(&bytes).max(1);
         }
-        Ok(MarkTable::from_rules(self.rules))
+        Ok(MarkTable::from_rules(self.rules, self.added))
     }
 
     /// Finds the marks and placeholders in one paragraph.
@@ -377,6 +399,34 @@ mod tests {
     fn chrome_lines() {
         assert_eq!(flags("您的位置:新文秘网>>政府/行政/七一党建专题/>>正文"), ["chrome:您的位置"]);
         assert_eq!(flags("发表时间:2025/6/25 21:18:55"), ["chrome:发表时间"]);
+    }
+
+    /// Lines as seeds 001 and 004 hold them (pages saved from 新文秘网 and 中国菏泽网), and the
+    /// notices of 笔墨写作 and the 文库 sites.
+    #[test]
+    fn template_site_lines_of_the_seeds_and_the_wenku_sites() {
+        assert_eq!(flags("您当前位置:中国菏泽网  >  本地要闻  > 正文"), ["chrome:您的位置"]);
+        assert_eq!(flags("中国菏泽网您当前位置:本地要闻"), ["chrome:您的位置"]);
+        assert_eq!(flags("作者: 刘建东 来源: 菏泽日报 发表时间: 2022-07-05 09:45"), ["chrome:作者/来源"]);
+        assert_eq!(flags("网站备案号:鲁ICP备09012531号 | 鲁公网安备 37172902372011号"), ["chrome:ICP备案"]);
+        assert_eq!(flags("Copyright© 2004-2012 heze.cn All rights reserved."), ["chrome:Copyright"]);
+        assert_eq!(flags("文章搜索"), ["chrome:相关文章"]);
+        assert_eq!(flags("相关文章"), ["chrome:相关文章"]);
+        assert_eq!(flags("目录/提纲:……"), ["chrome:目录/提纲"]);
+        assert_eq!(flags("本文由笔墨写作整理，消耗 1 篇笔墨文库配额"), ["watermark:笔墨写作"]);
+        assert_eq!(flags("全文预览已结束，下载本文档可阅读全文"), ["truncated"]);
+        assert_eq!(flags("还剩5页未读，继续阅读"), ["truncated"]);
+        assert_eq!(flags("下载文档到电脑，查找使用更方便"), ["chrome:文库下载"]);
+        assert_eq!(flags("本文档由用户上传，如有侵权请联系删除"), ["chrome:文库下载"]);
+        // The words in a report's own sentences are not the pages' chrome.
+        for line in [
+            "相关文章和材料要及时归档，文章搜索功能要完善。",
+            "作者要注明资料来源：统计年鉴。",
+            "全市文库建设加快推进，下载量增长20%。",
+            "我县经济总量当前位置居全市第三。",
+        ] {
+            assert!(flags(line).is_empty(), "{line}: {:?}", flags(line));
+        }
     }
 
     #[test]

@@ -47,9 +47,9 @@ impl fmt::Display for OpenError {
 impl std::error::Error for OpenError {}
 
 /// Opens the corpus below `roots` (the first is the corpus, the others reference corpora, see
-/// [`Corpus::load_roots`]). The stored index holds fingerprints of unfolded text, so a run that
-/// folds traditional chars reads the corpus afresh; so does a run whose index cannot be written
-/// (a corpus on a read-only share). Both are said through `progress.say`.
+/// [`Corpus::load_roots`]). A run whose analysis is not the stored index's (`--fold-traditional`
+/// against an index built without it) reads the corpus afresh; so does a run whose index cannot
+/// be written (a corpus on a read-only share). Both are said through `progress.say`.
 pub fn open(
     roots: &[&Path],
     access: Access,
@@ -60,10 +60,6 @@ pub fn open(
         Access::Index { dir, opts } if roots.len() == 1 => (dir, opts),
         _ => return read_for_this_run(roots, loading, progress),
     };
-    if loading.get().fold_traditional {
-        (progress.say)("--fold-traditional: reading the corpus for this run only, not through its index");
-        return read_for_this_run(roots, loading, progress);
-    }
     match Corpus::open_indexed(roots[0], &dir, &|| loading.get(), opts, progress) {
         Ok((corpus, mut report)) => {
             let errors = std::mem::take(&mut report.errors);
@@ -73,6 +69,14 @@ pub fn open(
             (progress.say)(&format!(
                 "cannot write the index ({}: {e}); reading the corpus for this run only",
                 path.display()
+            ));
+            read_for_this_run(roots, loading, progress)
+        }
+        Err(StoreError::OtherAnalysis { dir, index, .. }) => {
+            (progress.say)(&format!(
+                "the index in {} was built with {index}: reading the corpus for this run only \
+                 (`chachong index --rebuild` with this run's flags makes an index for them)",
+                dir.display()
             ));
             read_for_this_run(roots, loading, progress)
         }

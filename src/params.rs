@@ -15,8 +15,15 @@ pub const WINNOW_WINDOW: usize = 4;
 
 /// Version of the stored index's file format (`index::segment`). Files of another version are
 /// refused with a message saying how to rebuild, never misread.
-/// Version 4 stores document names as the file system's bytes (see `crate::names`).
-pub const INDEX_FORMAT_VERSION: u32 = 4;
+/// Version 4 stores document names as the file system's bytes (see `crate::names`); version 5
+/// records the analysis settings the fingerprints were made with (`index::segment::Stamp`).
+pub const INDEX_FORMAT_VERSION: u32 = 5;
+
+/// The oldest index format this chachong reads, as tantivy keeps a readable range: a format bump
+/// that only adds need not make every office rebuild its index. Version 4 files hold what
+/// version 5 does but the analysis stamp, and were only ever built unfolded with the built-in
+/// marks (the one analysis an index could have then).
+pub const OLDEST_READABLE_FORMAT_VERSION: u32 = 4;
 
 /// Where a process's liveness cannot be seen (not Linux), a temporary file of a killed write is
 /// removed by the next write once it is this old (seconds): no write of one file takes an hour.
@@ -28,7 +35,8 @@ pub const VERIFY_CHUNK_BYTES: usize = 1 << 20;
 
 /// Version of what analysis writes into fingerprints beyond the constants above: the mark table,
 /// normalization and segmentation. Bump it with any change to them, so old indexes are rebuilt.
-pub const ANALYSIS_VERSION: u32 = 1;
+/// Version 2: the template-site marks of 笔墨写作, the 文库 sites and more page chrome.
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Documents read and fingerprinted per new index segment, in text bytes: bounds the memory of a
 /// build, which holds one batch's fingerprints at a time.
@@ -181,11 +189,12 @@ pub const POSTINGS_CAP: usize = 64;
 /// Source paragraphs aligned per draft paragraph, best retrieval score first.
 pub const MAX_CANDIDATES: usize = 16;
 
-/// Source paragraphs aligned per draft paragraph when some are versions of one document
-/// (`index::versions`), which do not count toward [`MAX_CANDIDATES`]: the versions must be
-/// aligned for their shared phrases to count once, and this bounds what a folder of many copies
-/// costs.
-pub const MAX_VERSION_CANDIDATES: usize = 4 * MAX_CANDIDATES;
+/// Versions of one document (`index::versions`) whose paragraphs are aligned with a draft
+/// paragraph beside the document's own, which alone count toward [`MAX_CANDIDATES`]: the
+/// versions must be aligned for the phrases they share to count once, and a few are enough to see
+/// which of them holds a passage as the draft has it; more would let ten saved copies of each
+/// report crowd the other writers out (bounds the list at (1 + this) × [`MAX_CANDIDATES`]).
+pub const MAX_VERSION_DOCS: usize = 3;
 
 /// SimHash near-duplicates aligned per draft paragraph, nearest first, on top of
 /// [`MAX_CANDIDATES`]: enough to find the source of a recycled paragraph, and bounded so that a
@@ -360,6 +369,11 @@ pub const SERVE_MAX_JOBS: usize = 32;
 /// Corpus documents the page lists by name (all are counted): a list longer than a few thousand
 /// rows is no help to read and slows the page that polls it.
 pub const SERVE_LIST_DOCS: usize = 2000;
+
+/// Paragraphs per Parquet file of `chachong export` (each file a consecutive range of documents):
+/// a few tens of MB per file of the largest table, as Spark likes its input splits, and many
+/// files for a corpus of millions of paragraphs so that its tasks read in parallel.
+pub const EXPORT_PART_PARAGRAPHS: usize = 100_000;
 
 #[cfg(test)]
 mod tests {

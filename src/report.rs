@@ -322,11 +322,28 @@ pub fn write_run(
     unchecked: &[Unchecked],
     bom: bool,
     lang: Lang,
+    manifest: Manifest,
+) -> Result<(), SetError> {
+    write_run_with(dir, reports, unchecked, &[], bom, lang, manifest)
+}
+
+/// As [`write_run`], with `tables` (an audit's pairs and clusters) written in the same set, before
+/// the manifest.
+pub fn write_run_with(
+    dir: &Path,
+    reports: &[DraftReport],
+    unchecked: &[Unchecked],
+    tables: &[Table],
+    bom: bool,
+    lang: Lang,
     mut manifest: Manifest,
 ) -> Result<(), SetError> {
     std::fs::create_dir_all(dir).map_err(|source| SetError { path: dir.to_path_buf(), source })?;
     let mut set = FileSet::default();
     let [p, s, d] = stage_reports(&mut set, dir, reports, unchecked, bom, lang)?;
+    for t in tables {
+        set.stage(&dir.join(t.file_name()), |out| fill_csv(out, bom, |w| fill_table(w, t, lang)))?;
+    }
     // Read back as review will read them, so the digests are of what review will see.
     let written = tables::read_files(&p, &s, &d)
         .map_err(|why| SetError { path: dir.to_path_buf(), source: io::Error::other(why) })?;

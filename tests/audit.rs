@@ -44,7 +44,10 @@ fn finds_exactly_the_planted_pairs_and_clusters() {
     // Every date is in a file name, each a day apart from the others.
     assert!(result.pairs.iter().all(|p| p.source_by == "file name"));
     let p = &result.pairs[3];
-    assert_eq!((format!("{:.3}", p.share_a), format!("{:.3}", p.share_b)), ("0.058".into(), "0.114".into()));
+    // 339 shared chars of each one's significant chars; the news report is a page saved from
+    // 中国菏泽网, whose chrome lines (您当前位置, byline, ICP and Copyright footers) are masked out
+    // of it since analysis version 2 (0.114 of it before).
+    assert_eq!((format!("{:.3}", p.share_a), format!("{:.3}", p.share_b)), ("0.058".into(), "0.121".into()));
     // The passage three documents share counts about half towards each of their pairs; the one
     // two documents share, nearly whole.
     let evidence: Vec<String> = result.pairs.iter().map(|p| format!("{:.1}", p.evidence)).collect();

@@ -308,3 +308,85 @@ fn a_pdf_with_radicals_gets_the_verdicts_of_its_docx() {
     assert_eq!(pdf_summary, docx_summary);
     assert!(pdf_summary.contains("复制比 copied 47.2%"), "{pdf_summary}");
 }
+
+/// `speech.pdf` (4 pages; page 2 is object 4, drawn by content stream object 5) damaged as `how`.
+fn damaged_speech(how: &str) -> Vec<u8> {
+    let mut pdf = std::fs::read(mixed("speech.pdf")).expect("fixture");
+    let at =
+        |pdf: &[u8], what: &[u8]| pdf.windows(what.len()).position(|w| w == what).expect("in speech.pdf");
+    let stream_of = |pdf: &[u8], obj: &str| {
+        let o = at(pdf, format!("\n{obj} 0 obj\n").as_bytes());
+        o + at(&pdf[o..], b"stream\n") + b"stream\n".len()
+    };
+    match how {
+        // Bytes in the middle of the deflated stream: lopdf inflates up to them and stops quietly.
+        "stream" => {
+            let s = stream_of(&pdf, "5");
+            pdf[s + 200..s + 260].iter_mut().for_each(|b| *b ^= 0x55);
+        }
+        // The page's /Contents names an object the file does not hold (same length).
+        "missing" => {
+            let c = at(&pdf, b"/Contents 5 0 R");
+            pdf[c..c + 15].copy_from_slice(b"/Contents 7 7 R");
+        }
+        // The page object itself no longer parses.
+        "page" => {
+            let p = at(&pdf, b"\n4 0 obj\n<<") + b"\n4 0 obj\n".len();
+            pdf[p..p + 12].copy_from_slice(b"#!garbage!#(");
+        }
+        // Every page's stream loses its zlib header: no page has text left.
+        "all" => {
+            for obj in ["2", "5", "8", "11"] {
+                let s = stream_of(&pdf, obj);
+                pdf[s..s + 10].fill(b'A');
+            }
+        }
+        _ => unreachable!("{how}"),
+    }
+    pdf
+}
+
+#[test]
+fn a_pdf_with_a_damaged_page_is_refused_naming_the_page_not_checked_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let reason = |why: &str| {
+        format!(
+            "damaged PDF file: {why}, so none of it is checked: save it again from the program that made it, \
+             or check the .docx it was made from"
+        )
+    };
+    let cases = [
+        ("stream", reason("page 2 of 4 cannot be read (its content stream does not inflate)")),
+        ("missing", reason("page 2 of 4 cannot be read (its content stream is missing or damaged)")),
+        ("page", reason("page 2 of 4 cannot be read (its page object is damaged)")),
+        ("all", reason("pages 1, 2, 3, 4 of 4 cannot be read (page 1: its content stream does not inflate)")),
+    ];
+    for (how, want) in &cases {
+        let path = dir.path().join(format!("{how}.pdf"));
+        std::fs::write(&path, damaged_speech(how)).unwrap();
+        // Before: page 2 was drawn blank and the rest checked (16 of the 21 paragraphs), and a PDF
+        // whose pages were all damaged was called a scan.
+        assert_eq!(read_document(&path).expect_err(how).reason.to_string(), *want, "{how}");
+    }
+    // In a batch: a note naming file and page, the row's status, exit 2, the other draft checked.
+    std::fs::copy(mixed("notes.md"), dir.path().join("notes.md")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = dir.path().join("out");
+    let run = chachong(&["check", "--no-index", "--out", out.to_str().unwrap(), d]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    for (how, want) in &cases {
+        assert!(stderr.contains(&format!("chachong: cannot check {d}/{how}.pdf: {want}\n")), "{stderr}");
+    }
+    let text = std::fs::read_to_string(out.join("documents.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let statuses: Vec<(String, String)> =
+        rows.records().map(|r| r.map(|r| (r[0].to_string(), r[8].to_string())).unwrap()).collect();
+    let mut want: Vec<(String, String)> =
+        cases.iter().map(|(how, why)| (format!("{d}/{how}.pdf"), format!("unreadable: {why}"))).collect();
+    want.push((format!("{d}/notes.md"), "ok".to_string()));
+    want.sort();
+    let mut got = statuses;
+    got.sort();
+    assert_eq!(got, want);
+}

@@ -188,7 +188,8 @@ fn an_index_of_another_format_version_is_refused_with_advice() {
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "index format version 1, this chachong reads version {}",
+            "index format version 1, this chachong reads versions {} to {}",
+            chachong::params::OLDEST_READABLE_FORMAT_VERSION,
             chachong::params::INDEX_FORMAT_VERSION
         )) && stderr.contains("chachong index --rebuild --corpus DIR"),
         "{stderr}"
@@ -296,4 +297,127 @@ fn review_shows_a_deleted_source_from_the_stored_text() {
     assert_eq!(review.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("cannot read"), "{stderr}");
     assert!(stdout.contains("← govreports/national/2025_国务院_政府工作报告.txt ¶"), "{stdout}");
+}
+
+/// The verdict of the one-paragraph draft `tests/fixtures/formats/traditional.txt` (a paragraph
+/// of seed 003 in traditional chars) and the run's stderr.
+fn traditional_verdict(corpus: &str, index: &str, flags: &[&str]) -> (String, String) {
+    let out = tempfile::tempdir().unwrap();
+    let draft = root().join("tests/fixtures/formats/traditional.txt");
+    let o = out.path().to_str().unwrap();
+    let args =
+        [&["check", "--corpus", corpus, "--index", index, "--out", o][..], flags, &[draft.to_str().unwrap()]];
+    let run = chachong(&args.concat());
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let text = std::fs::read_to_string(out.path().join("paragraphs.csv")).unwrap();
+    let verdict = text.lines().nth(1).unwrap().split(',').nth(5).unwrap().to_string();
+    (verdict, stderr)
+}
+
+#[test]
+fn an_index_records_its_analysis_and_a_run_of_another_is_not_answered_from_it() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::create_dir(corpus.path().join("seeds")).unwrap();
+    for e in std::fs::read_dir(root().join("corpus/seeds")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, corpus.path().join("seeds").join(p.file_name().unwrap())).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (c, i) = (corpus.path().to_str().unwrap(), dir.path().to_str().unwrap());
+
+    // Built folded: a folded check is answered from it, with no reading of the corpus.
+    let built = chachong(&["index", "--corpus", c, "--index", i, "--fold-traditional"]);
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    let (verdict, stderr) = traditional_verdict(c, i, &["--fold-traditional"]);
+    assert_eq!(verdict, "copy");
+    assert!(!stderr.contains("for this run only"), "{stderr}");
+
+    // An unfolded check would look up unfolded fingerprints in a folded index and find none of
+    // the seed's (the traditional draft stays `original` either way; a simplified copy would not).
+    let (verdict, stderr) = traditional_verdict(c, i, &[]);
+    assert_eq!(verdict, "original");
+    assert!(
+        stderr.contains(
+            "was built with --fold-traditional, the built-in marks: reading the corpus for this run only"
+        ),
+        "{stderr}"
+    );
+    let simplified = std::fs::read_to_string(corpus.path().join("seeds/003_68c3191184ca8c9f.txt")).unwrap();
+    let para = simplified.lines().map(str::trim).find(|l| l.starts_with("一是完善学习机制")).unwrap();
+    let draft = dir.path().join("simplified.txt");
+    std::fs::write(&draft, para).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let run = chachong(&["check", "--corpus", c, "--index", i, "--out", o, draft.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0));
+    let text = std::fs::read_to_string(out.path().join("paragraphs.csv")).unwrap();
+    assert_eq!(text.lines().nth(1).unwrap().split(',').nth(5), Some("copy"));
+
+    // Updating it with another analysis is refused, saying how; --rebuild makes it anew.
+    let update = chachong(&["index", "--corpus", c, "--index", i]);
+    let stderr = String::from_utf8_lossy(&update.stderr);
+    assert_eq!(update.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the index was built with --fold-traditional, the built-in marks; this run uses no --fold-traditional")
+            && stderr.contains("chachong index --rebuild"),
+        "{stderr}"
+    );
+    let rebuilt = chachong(&["index", "--corpus", c, "--index", i, "--rebuild"]);
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    let (_, stderr) = traditional_verdict(c, i, &[]);
+    assert!(!stderr.contains("for this run only"), "{stderr}");
+}
+
+#[test]
+fn added_mark_rules_flag_drafts_and_are_part_of_the_index_analysis() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("corpus/seeds/003_68c3191184ca8c9f.txt"), corpus.path().join("003.txt"))
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let rules = work.path().join("marks.tsv");
+    std::fs::write(&rules, "# 本单位收集的模板网站\nwatermark\t范文网\t本文来自范文网[^。\\n]{0,20}\n")
+        .unwrap();
+    let draft = work.path().join("draft.txt");
+    std::fs::write(&draft, "县局工作总结\n本文来自范文网，更多精彩请访问。我局全年共舉行集体学习十二次。\n")
+        .unwrap();
+    let index = work.path().join("idx");
+    let (c, i, r) = (corpus.path().to_str().unwrap(), index.to_str().unwrap(), rules.to_str().unwrap());
+    let run = |flags: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let o = out.path().to_str().unwrap();
+        let args =
+            [&["check", "--corpus", c, "--index", i, "--out", o][..], flags, &[draft.to_str().unwrap()]];
+        let run = chachong(&args.concat());
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert_eq!(run.status.code(), Some(0), "{stderr}");
+        let text = std::fs::read_to_string(out.path().join("paragraphs.csv")).unwrap();
+        let flags = text.lines().nth(2).unwrap().split(',').nth(11).unwrap().to_string();
+        (flags, stderr)
+    };
+    let (flags, _) = run(&["--marks", r]);
+    assert_eq!(flags, "watermark:范文网");
+    // The index was built with the added rules: a run without them reads the corpus afresh.
+    let (flags, stderr) = run(&[]);
+    assert_eq!(flags, "");
+    assert!(
+        stderr.contains("was built with no --fold-traditional, the built-in marks and a --marks file"),
+        "{stderr}"
+    );
+
+    std::fs::write(&rules, "watermark\t范文网\t(\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let bad = chachong(&[
+        "check",
+        "--corpus",
+        c,
+        "--out",
+        out.path().to_str().unwrap(),
+        "--marks",
+        r,
+        draft.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("{r}: line 1: bad regex")), "{stderr}");
 }

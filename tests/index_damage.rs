@@ -213,10 +213,12 @@ fn reseal(bytes: &mut [u8]) {
     reseal_header(bytes);
 }
 
-/// Recomputes the header checksum (over the header's first 40 bytes and the section table).
+/// Recomputes the header checksum (over the header's first 40 bytes, the mark digest and the
+/// section table).
 fn reseal_header(bytes: &mut [u8]) {
     let table_end = 64 + 32 * u32::from_le_bytes(bytes[32..36].try_into().unwrap()) as usize;
     let mut head = bytes[..40].to_vec();
+    head.extend_from_slice(&bytes[56..64]);
     head.extend_from_slice(&bytes[64..table_end]);
     bytes[40..48].copy_from_slice(&xxhash_rust::xxh3::xxh3_64(&head).to_le_bytes());
 }

@@ -203,3 +203,68 @@ fn escape_codes_in_names_are_not_sent_to_the_terminal() {
     assert!(listed.stdout.contains("drafts/␛[2J␛[31mred.txt"), "{}", listed.stdout);
     assert!(!listed.stdout.contains("\u{1b}[2J"), "{}", listed.stdout);
 }
+
+/// Bidirectional controls (which show a name or a sentence reversed: `\u{202e}` makes
+/// `gpj.exe` read `exe.jpg`) and escape codes, in a file name and in a paragraph copied into the
+/// corpus: what check, review (plain and coloured) and audit print shows none of them.
+#[test]
+fn bidi_controls_and_escape_codes_in_names_and_text_are_not_sent_to_the_terminal() {
+    let (dir, _) = setup([BAO, BO, LOSSY.as_bytes(), b"c.txt"]);
+    let cwd = dir.path();
+    let paragraph = "各级党组织要\u{202e}压实责任\u{202c}，把\u{2067}整改任务\u{2069}落到实处，\
+                     \u{1b}[2J\u{1b}[31m确保问题见底清零\u{1b}[0m，以钉钉子精神抓好落实工作。\n";
+    let text = format!("{}{paragraph}", lines(&seed("000"), 4, 6));
+    std::fs::write(cwd.join("drafts/\u{202e}gpj.exe.txt"), &text).unwrap();
+    std::fs::write(cwd.join("corpus/\u{2066}旧稿\u{2069}.txt"), &text).unwrap();
+    let unsafe_char = |c: char| matches!(c, '\u{1b}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let shown = "drafts/\u{fffd}gpj.exe.txt";
+    let check = check(cwd, "out", &[]);
+    let review = chachong(cwd, &[os("review"), os("out"), os("--color"), os("never")]);
+    let colored = chachong(cwd, &[os("review"), os("out"), os("--color"), os("always")]);
+    let audit = chachong(cwd, &[os("audit"), os("--corpus"), os("corpus"), os("--out"), os("audited")]);
+    for (what, run) in
+        [("check", &check), ("review", &review), ("review --color", &colored), ("audit", &audit)]
+    {
+        assert_eq!(run.code, Some(0), "{what}: {}", run.stderr);
+        for out in [&run.stdout, &run.stderr] {
+            let found: Vec<char> = out.chars().filter(|&c| unsafe_char(c)).collect();
+            // The coloured review's own colours are its only escape codes: `ESC [ digits ; m`.
+            let own = what == "review --color" && found.iter().all(|&c| c == '\u{1b}');
+            assert!(found.is_empty() || own, "{what} printed {found:?}: {out}");
+        }
+    }
+    assert!(colored.stdout.contains("\u{1b}[1m"), "{}", colored.stdout);
+    assert!(
+        !colored.stdout.contains("\u{1b}[2J") && !colored.stdout.contains("\u{1b}[31m"),
+        "{}",
+        colored.stdout
+    );
+    assert!(check.stdout.contains(shown), "{}", check.stdout);
+    // The paragraph as review shows it: each control a visible stand-in, the words in their order.
+    let seen = "各级党组织要\u{fffd}压实责任\u{fffd}，把\u{fffd}整改任务\u{fffd}落到实处，␛[2J␛[31m确保问题见底清零␛[0m";
+    for run in [&review, &colored] {
+        assert!(run.stdout.contains(shown), "{}", run.stdout);
+        let plain = without_colours(&run.stdout);
+        assert!(plain.contains(seen), "{}", run.stdout);
+    }
+    assert!(audit.stdout.contains(" \u{fffd}旧稿\u{fffd}.txt (76.6%)"), "{}", audit.stdout);
+    // The CSV keeps the text as it is: it is data, not shown by a terminal.
+    let csv = std::fs::read_to_string(cwd.join("out/paragraphs.csv")).unwrap();
+    assert!(csv.contains("\u{202e}gpj.exe.txt") && csv.contains("\u{1b}[2J"), "{csv}");
+}
+
+/// `text` without the colour codes (`ESC [ digits and ; m`) review adds.
+fn without_colours(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            while chars.next_if(|c| c.is_ascii_digit() || *c == ';').is_some() {}
+            chars.next_if_eq(&'m');
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}

@@ -125,6 +125,45 @@ fn review_refuses_a_set_of_files_of_different_runs_but_not_one_saved_again() {
     assert_eq!(resaved.stdout, reviewed.stdout);
 }
 
+/// An audit's CSVs carry the manifest's digests as a check's do: review refuses a folder holding
+/// another audit's spans.csv.
+#[test]
+fn review_refuses_the_files_of_two_audits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (corpus, out) = (tmp.path().join("corpus"), tmp.path().join("out"));
+    std::fs::create_dir_all(&corpus).unwrap();
+    let seeds = root().join("corpus/seeds");
+    for seed in ["000_9947b52c349c4fd4.txt", "001_440a4fa48f8209b1.txt", "003_68c3191184ca8c9f.txt"] {
+        std::fs::copy(seeds.join(seed), corpus.join(seed)).unwrap();
+    }
+    let audit = || chachong(tmp.path(), &["audit", "--corpus", "corpus", "--out", "out"]);
+    let first = audit();
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let manifest = std::fs::read_to_string(out.join("chachong-run.txt")).unwrap();
+    for f in &FILES[..3] {
+        assert!(manifest.contains(&format!("\nrows\t{f}\t")), "{manifest}");
+    }
+    let reviewed = chachong(tmp.path(), &["review", "out", "--color", "never"]);
+    assert_eq!(reviewed.code, Some(0), "{}", reviewed.stderr);
+    let first_spans = std::fs::read(out.join("spans.csv")).unwrap();
+    // A second audit, of a corpus with a copy in it, and the first audit's spans.csv put back.
+    let text = std::fs::read_to_string(seeds.join("000_9947b52c349c4fd4.txt")).unwrap();
+    std::fs::write(corpus.join("copy.txt"), text.lines().take(8).collect::<Vec<_>>().join("\n")).unwrap();
+    let second = audit();
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    assert_ne!(std::fs::read(out.join("spans.csv")).unwrap(), first_spans);
+    std::fs::write(out.join("spans.csv"), &first_spans).unwrap();
+    let mixed = chachong(tmp.path(), &["review", "out"]);
+    assert_eq!(mixed.code, Some(2), "{}", mixed.stdout);
+    assert_eq!(
+        mixed.stderr,
+        "chachong: out: the reports are not of one run: spans.csv is not what the run recorded in \
+         chachong-run.txt wrote (a check stopped while it replaced the reports, or a file copied in or \
+         edited since); run the check again\n"
+    );
+    assert_eq!(mixed.stdout, "");
+}
+
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct Mount(PathBuf);
 
@@ -330,5 +369,35 @@ fn files_that_cannot_be_read_are_not_counted_as_added() {
         run.stderr.contains("updated: 0 added, 0 changed, 1 removed, 1 unchanged; 1 documents"),
         "{}",
         run.stderr
+    );
+}
+
+/// `index` names `--max-file-mb` for a file over the limit, and takes it; a corpus of which no
+/// file could be read says which and why.
+#[test]
+fn index_takes_the_max_file_mb_it_suggests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let seed = root().join("corpus/seeds/000_9947b52c349c4fd4.txt");
+    std::fs::copy(&seed, corpus.join("a.txt")).unwrap();
+    let bytes = std::fs::metadata(&seed).unwrap().len();
+    let c = s(&corpus);
+    let small = chachong(tmp.path(), &["index", "--corpus", c, "--max-file-mb", "0.001"]);
+    assert_eq!(small.code, Some(2), "{}", small.stderr);
+    assert!(
+        small.stderr.contains(&format!(
+            "none of the corpus files could be read ({c}/a.txt: file is {bytes} bytes (0.0 MiB), over the \
+             limit of 1048 bytes (raise it with --max-file-mb))"
+        )),
+        "{}",
+        small.stderr
+    );
+    let raised = chachong(tmp.path(), &["index", "--corpus", c, "--max-file-mb", "1"]);
+    assert_eq!(raised.code, Some(0), "{}", raised.stderr);
+    assert!(
+        raised.stderr.contains("1 added, 0 changed, 0 removed, 0 unchanged; 1 documents"),
+        "{}",
+        raised.stderr
     );
 }

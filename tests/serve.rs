@@ -370,7 +370,7 @@ fn tool(env: &str, names: &[&str]) -> Option<PathBuf> {
     std::env::split_paths(&path).flat_map(|d| names.iter().map(move |n| d.join(n))).find(|p| p.is_file())
 }
 
-/// A Python that has selenium: `python3` on PATH, else Debian's (python3-selenium installs there).
+/// A Python that has selenium and openpyxl: `python3` on PATH, else Debian's (python3-selenium installs there).
 fn python_with_selenium() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("PYTHON").map(PathBuf::from),
@@ -379,11 +379,24 @@ fn python_with_selenium() -> Option<PathBuf> {
     ];
     candidates.into_iter().flatten().find(|p| {
         Command::new(p)
-            .args(["-c", "import selenium"])
+            .args(["-c", "import selenium, openpyxl"])
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
     })
+}
+
+/// A CSV's header, its BOM left off.
+fn csv_header(path: &Path) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).expect("csv");
+    r.headers().expect("header").iter().map(|c| c.trim_start_matches('\u{feff}').to_string()).collect()
+}
+
+/// The figure after `label：` on the PDF's cover, as pdftotext lays it out (`47.2%`, `[930]`).
+fn cover_figure(text: &str, label: &str) -> String {
+    let at = text.find(&format!("{label}：")).unwrap_or_else(|| panic!("no {label} on the cover:\n{text}"));
+    let rest = text[at + label.len() + "：".len()..].trim_start();
+    rest.chars().take_while(|c| !c.is_whitespace() && *c != '（').collect()
 }
 
 fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
@@ -402,14 +415,16 @@ fn column(path: &Path, name: &str) -> usize {
 #[test]
 fn the_page_in_chromium_shows_what_check_reports() {
     let test = "the_page_in_chromium_shows_what_check_reports";
-    let (Some(chromium), Some(driver), Some(python)) = (
+    let (Some(chromium), Some(driver), Some(python), Some(pdftotext)) = (
         tool("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]),
         tool("CHROMEDRIVER", &["chromedriver"]),
         python_with_selenium(),
+        tool("PDFTOTEXT", &["pdftotext"]),
     ) else {
         common::missing_tool(
             test,
-            "Chromium, chromium-driver or Python's selenium is missing (apt-get install chromium chromium-driver python3-selenium)",
+            "Chromium, chromium-driver, Python's selenium and openpyxl or pdftotext is missing \
+             (apt-get install chromium chromium-driver python3-selenium python3-openpyxl poppler-utils)",
         );
         return;
     };
@@ -437,6 +452,19 @@ fn the_page_in_chromium_shows_what_check_reports() {
         let v: f64 = documents[0][column(&out.join("documents.csv"), col)].parse().expect("ratio");
         format!("{:.1}%", v * 100.0)
     };
+    // And in Chinese, as the page's workbook is.
+    let zh = tmp.path().join("check-zh");
+    let run = Command::new(env!("CARGO_BIN_EXE_chachong"))
+        .args(["check", "--lang", "zh", "--corpus"])
+        .arg(corpus.path())
+        .arg("--index")
+        .arg(tmp.path().join("check-index"))
+        .arg("--out")
+        .arg(&zh)
+        .arg(&draft)
+        .output()
+        .expect("check runs");
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     let paragraphs_csv = out.join("paragraphs.csv");
     let (verdict, source, source_para) = (
         column(&paragraphs_csv, "verdict"),
@@ -465,12 +493,18 @@ fn the_page_in_chromium_shows_what_check_reports() {
     let shot = tmp.path().join("serve.png");
     let seen_path = tmp.path().join("seen.json");
     let bad = [&empty, &corrupt, &big].map(|p| p.display().to_string()).join(";");
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir(&downloads).expect("mkdir");
+    let records = root().join("tests/fixtures/findings/records");
+    let batch =
+        ["记录1.txt", "记录2.txt", "记录3.txt"].map(|n| records.join(n).display().to_string()).join(";");
     let script = Command::new(&python)
         .arg(root().join("tests/serve_page.py"))
         .arg(s.url())
         .args([&chromium, &driver, &draft])
         .arg(&bad)
-        .args([&added, &shot, &seen_path])
+        .args([&added, &shot, &seen_path, &downloads])
+        .arg(&batch)
         .output()
         .expect("python runs");
     let seen = std::fs::read_to_string(&seen_path).unwrap_or_default();
@@ -518,6 +552,78 @@ fn the_page_in_chromium_shows_what_check_reports() {
         .replace(&draft.display().to_string(), "draft.docx");
     assert_eq!(served, cli);
 
+    // The workbook downloaded from the page, read by openpyxl: the Chinese tables of `check --lang
+    // zh`, the summary first, headers frozen, verdicts coloured as in the HTML report.
+    let book = &seen["xlsx"];
+    assert_eq!(book["names"], serde_json::json!(["文档", "段落", "重复片段"]), "{book}");
+    assert_eq!(book["frozen"], serde_json::json!(["A2", "A2", "A2"]));
+    for (sheet, csv) in [("文档", "documents.csv"), ("段落", "paragraphs.csv"), ("重复片段", "spans.csv")]
+    {
+        let header: Vec<String> = csv_header(&zh.join(csv));
+        let rows = book["sheets"][sheet].as_array().expect("rows");
+        assert_eq!(rows[0], serde_json::json!(header), "{sheet}: the header of zh {csv}");
+        assert_eq!(rows.len(), read_csv(&zh.join(csv)).len() + 1, "{sheet}: the rows of zh {csv}");
+    }
+    let zh_docs = &book["sheets"]["文档"];
+    let at = csv_header(&zh.join("documents.csv")).iter().position(|h| h == "总文字复制比").expect("col");
+    let shown = zh_docs[1][at].as_f64().expect("a number");
+    assert_eq!(format!("{:.1}%", shown * 100.0), ratio("copied_ratio"), "总文字复制比 in the workbook");
+    let zh_verdict = column(&zh.join("paragraphs.csv"), "判定");
+    let cells = book["verdict_cells"].as_array().expect("cells");
+    let zh_paragraphs = read_csv(&zh.join("paragraphs.csv"));
+    assert_eq!(cells.len(), zh_paragraphs.len());
+    let mut coloured = 0;
+    for (cell, row) in cells.iter().zip(&zh_paragraphs) {
+        assert_eq!(cell["value"], &row[zh_verdict], "{cell}");
+        let (fill, font) = match &row[zh_verdict] {
+            "复制" => ("FFFDE4E4", Some("FFC3161C")),
+            "部分复制" => ("FFFFF1E0", Some("FFD9730D")),
+            "套话" => ("FFF1F2F4", Some("FF8A8F98")),
+            _ => ("00000000", None),
+        };
+        assert_eq!(cell["fill"], fill, "{cell}");
+        if let Some(font) = font {
+            assert_eq!(cell["font"], font, "{cell}");
+            coloured += 1;
+        }
+    }
+    assert!(coloured >= 5, "the sample's copied and 套话 paragraphs: {cells:?}");
+
+    // The PDF downloaded from the page: its cover (pdftotext) holds the figures of the framed
+    // report's cover, and the 总文字复制比 is the page's.
+    let pdf = PathBuf::from(seen["pdf"].as_str().expect("the PDF's path"));
+    let text = Command::new(&pdftotext)
+        .args(["-layout", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let cover = String::from_utf8(text.stdout).expect("UTF-8 text");
+    assert!(cover.contains("文本复制检测报告单") && cover.contains("draft.docx"), "{cover}");
+    for (key, label) in [
+        ("copied_ratio", "总文字复制比"),
+        ("top_source_ratio", "单篇最大复制比"),
+        ("copied_chars", "重复字数"),
+        ("chars", "总字数"),
+        ("boilerplate_ratio", "套话比"),
+        ("paragraphs", "总段落数"),
+        ("suspect_paragraphs", "疑似段落数"),
+    ] {
+        assert_eq!(cover_figure(&cover, label), seen["cover"][key].as_str().expect(key), "{label}");
+    }
+    assert_eq!(cover_figure(&cover, "总文字复制比"), ratio("copied_ratio"));
+
+    // The framed report speaks the page's language: Chinese, English on the switch, and back.
+    assert_eq!(seen["report_zh"]["copied_label"], "总文字复制比", "{seen}");
+    assert_eq!(seen["report_zh"]["verdict"], "原创");
+    assert_eq!(seen["report_zh"]["filter"], "复制 4");
+    assert_eq!(seen["report_zh"]["html_lang"], "zh-CN");
+    assert_eq!(seen["report_en"]["copied_label"], "copied", "{seen}");
+    assert_eq!(seen["report_en"]["verdict"], "original");
+    assert_eq!(seen["report_en"]["filter"], "copy 4");
+    assert_eq!(seen["report_en"]["html_lang"], "en");
+    assert_eq!(seen["report_zh_again"], seen["report_zh"]);
+
     // English on the switch.
     assert_eq!(seen["english"]["title"], "Check drafts");
     assert_eq!(seen["english"]["progress"], "Done.");
@@ -556,6 +662,34 @@ fn the_page_in_chromium_shows_what_check_reports() {
         seen["corpus_again"][1][0].as_str().is_some_and(|t| t.ends_with("语料库里已有同名文件，未覆盖")),
         "{seen}"
     );
+    // Three records of one text checked together: each paragraph 4 and 5 is another's, on the
+    // page and in the report, as `check` of the three finds (tests/findings.rs).
+    assert_eq!(seen["batch_progress"], "检查完成。");
+    let twins = seen["batch_twins"].as_array().expect("rows");
+    assert_eq!(twins.len(), 3, "{twins:?}");
+    assert!(
+        twins[0][0]
+            .as_str()
+            .is_some_and(|t| t.starts_with("与同批其他草稿相同的段落：¶4 = 记录2.txt ¶4（相同 100.0%）")),
+        "{twins:?}"
+    );
+    let drafts = seen["batch_report"].as_array().expect("drafts");
+    assert_eq!(drafts.len(), 3);
+    for d in drafts {
+        let flags = d["flags"].as_array().expect("flags");
+        let batch: Vec<(usize, &str)> = flags
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| {
+                f.as_array().into_iter().flatten().filter_map(move |x| x.as_str().map(|x| (i + 1, x)))
+            })
+            .filter(|(_, f)| f.starts_with("batch:"))
+            .collect();
+        assert_eq!(batch.iter().map(|b| b.0).collect::<Vec<_>>(), [4, 5], "{d}");
+        assert!(batch.iter().all(|(p, f)| f.ends_with(&format!(".txt¶{p}"))), "{d}");
+        assert!(batch.iter().all(|(_, f)| !f.contains(d["draft"].as_str().unwrap_or("?"))), "{d}");
+    }
+
     // Nothing went wrong in the page's own script (the 409 of the refused name aside).
     let console: Vec<&str> =
         seen["console"].as_array().expect("console").iter().filter_map(|m| m.as_str()).collect();

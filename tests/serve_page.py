@@ -4,25 +4,34 @@ document to the corpus. Prints what the page showed as JSON; tests/serve.rs hold
 of `chachong check`.
 
 usage: serve_page.py URL CHROMIUM CHROMEDRIVER DRAFT BAD_FILES(;-separated) CORPUS_FILE SCREENSHOT OUT.json
+                     DOWNLOADS_DIR BATCH_FILES(;-separated)
+
+The .xlsx downloaded from the page is read back with openpyxl (Debian's python3-openpyxl).
 """
 
 import json
+import os
 import sys
 import time
+
+import openpyxl
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-url, chromium, chromedriver, draft, bad_files, corpus_file, screenshot, out = sys.argv[1:9]
+url, chromium, chromedriver, draft, bad_files, corpus_file, screenshot, out, downloads, batch = sys.argv[1:11]
 
 options = webdriver.ChromeOptions()
 options.binary_location = chromium
 for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--window-size=1400,1000", "--lang=zh-CN", "--no-first-run", "--disable-extensions"]:
     options.add_argument(arg)
+options.add_experimental_option("prefs", {"download.default_directory": downloads,
+                                          "download.prompt_for_download": False})
 driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
 wait = WebDriverWait(driver, 120, poll_frequency=0.2)
 seen = {}
 
@@ -44,7 +53,7 @@ def file_notes():
 
 
 def summary_rows():
-    return driver.execute_script("""return Array.from(document.querySelectorAll('#summary tbody tr')).map(tr => ({
+    return driver.execute_script("""return Array.from(document.querySelectorAll('#summary tbody tr:not(.twins)')).map(tr => ({
         draft: tr.getAttribute('data-draft'),
         cells: Array.from(tr.querySelectorAll('td')).map(td => td.innerText),
         stats: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-stat]'))
@@ -62,6 +71,50 @@ def check(files):
                    or "error" in d.find_element(By.ID, "progress-text").get_attribute("class"))
     return notes
 
+
+def download(name):
+    """Clicks the page's link to `name` and waits for the whole file in the download folder."""
+    driver.find_element(By.CSS_SELECTOR, "#downloads a[download='%s']" % name).click()
+    path = os.path.join(downloads, name)
+    wait.until(lambda d: os.path.isfile(path) and not os.path.exists(path + ".crdownload"))
+    return path
+
+
+def workbook(path):
+    """Sheet names, each sheet's rows (values), and the paragraph sheet's verdict cells' colours."""
+    book = openpyxl.load_workbook(path)
+    sheets = {}
+    for ws in book.worksheets:
+        sheets[ws.title] = [[c.value for c in row] for row in ws.iter_rows()]
+    para = book.worksheets[1]
+    header = [c.value for c in para[1]]
+    col = header.index("判定") + 1
+    def rgb(colour):
+        # A colour set as ARGB text; a theme colour (the default font's) is no ARGB.
+        return colour.rgb if colour is not None and isinstance(colour.rgb, str) else None
+    colours = [{"value": para.cell(row=r, column=col).value,
+                "fill": rgb(para.cell(row=r, column=col).fill.fgColor),
+                "font": rgb(para.cell(row=r, column=col).font.color)}
+               for r in range(2, para.max_row + 1)]
+    return {"names": book.sheetnames, "sheets": sheets, "verdict_cells": colours,
+            "frozen": [ws.freeze_panes for ws in book.worksheets]}
+
+
+def in_report(script):
+    """Runs `script` in the framed report and returns its value."""
+    driver.switch_to.frame(driver.find_element(By.ID, "report"))
+    try:
+        return driver.execute_script(script)
+    finally:
+        driver.switch_to.default_content()
+
+
+REPORT_LABELS = """return {
+    copied_label: document.querySelector('.stat.main .label').innerText.trim(),
+    verdict: document.querySelector('li.para .vd').innerText.trim(),
+    filter: document.querySelector('.tools label').innerText.trim(),
+    lang: document.documentElement.getAttribute('data-lang'),
+    html_lang: document.documentElement.lang}"""
 
 try:
     driver.get(url)
@@ -96,7 +149,14 @@ try:
             "copy_color": copied[0].value_of_css_property("color") if copied else "",
         })
     seen["paragraphs"] = paras
+    seen["cover"] = driver.execute_script("""return Object.fromEntries(Array.from(
+        document.querySelectorAll('#c1 [data-cover]')).map(e => [e.getAttribute('data-cover'), e.textContent]))""")
+    seen["report_zh"] = driver.execute_script(REPORT_LABELS)
     driver.switch_to.default_content()
+
+    # The report as .xlsx and as PDF, downloaded from the page's links.
+    seen["xlsx"] = workbook(download("report.xlsx"))
+    seen["pdf"] = download("report.pdf")
 
     # The page as a person sees it, for docs/.
     height = driver.execute_script("return document.documentElement.scrollHeight")
@@ -109,8 +169,10 @@ try:
     driver.find_element(By.CSS_SELECTOR, "button[data-lang=en]").click()
     seen["english"] = {"title": text("#check h2"), "results": text("#results h2"),
                        "progress": text("#progress-text"), "index_state": text("#index-state")}
+    seen["report_en"] = in_report(REPORT_LABELS)
     driver.find_element(By.CSS_SELECTOR, "button[data-lang=zh]").click()
     seen["chinese_again"] = text("#check h2")
+    seen["report_zh_again"] = in_report(REPORT_LABELS)
 
     # 3. Bad files beside a good one: each is said, and the good one is still checked.
     seen["bad_notes_before"] = check(bad_files.split(";") + [draft])
@@ -130,6 +192,20 @@ try:
     driver.find_element(By.ID, "corpus-pick").send_keys(corpus_file)
     wait.until(lambda d: len(rows("#corpus-files li")) == 2 and rows("#corpus-files li")[-1][1] in ("ok", "bad"))
     seen["corpus_again"] = rows("#corpus-files li")
+
+    # 5. Drafts checked together are compared with each other: three records of one text.
+    check(batch.split(";"))
+    seen["batch_progress"] = text("#progress-text")
+    seen["batch_twins"] = rows("#summary tr.twins")
+    frame = driver.find_element(By.ID, "report")
+    wait.until(lambda d: "jobs/3/" in (frame.get_attribute("src") or ""))
+    driver.switch_to.frame(frame)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("data-js") == "ready")
+    seen["batch_report"] = driver.execute_script("""return Array.from(document.querySelectorAll('section.draft'))
+        .map(s => ({draft: s.getAttribute('data-draft'),
+                    flags: Array.from(s.querySelectorAll('li.para')).map(li =>
+                        Array.from(li.querySelectorAll('.pmeta .fl')).map(f => f.innerText))}))""")
+    driver.switch_to.default_content()
     seen["console"] = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
 finally:
     with open(out, "w", encoding="utf-8") as f:

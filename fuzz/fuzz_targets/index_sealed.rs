@@ -15,7 +15,7 @@ const HEADER_LEN: usize = 64;
 const ENTRY_LEN: usize = 32;
 
 /// Recomputes what `index::segment` sums: each section's xxh3 in its table entry, the header's
-/// (bytes 0..40 and the table) at 40, the body's at 48. Entries pointing outside the file keep
+/// (bytes 0..40, the mark digest at 56..64 and the table) at 40, the body's at 48. Entries pointing outside the file keep
 /// their sum.
 fn seal(bytes: &mut [u8]) {
     if bytes.len() < HEADER_LEN {
@@ -32,6 +32,7 @@ fn seal(bytes: &mut [u8]) {
         }
     }
     let mut head = bytes[..40].to_vec();
+    head.extend_from_slice(&bytes[56..64]);
     head.extend_from_slice(&bytes[HEADER_LEN..table_end]);
     let sum = xxh3_64(&head);
     bytes[40..48].copy_from_slice(&sum.to_le_bytes());

@@ -15,20 +15,21 @@ pub mod html;
 pub mod pairs;
 pub mod rarity;
 
+use crate::atomic::SetError;
 use crate::check::{Checker, Observation, SourceFilter};
 use crate::classify::Verdict;
 use crate::classify::{accepted, is_primary, Match};
 use crate::fingerprint::simhash;
 use crate::index::ParaRef;
 use crate::ingest::{count_by_kind, Document, IngestError};
+use crate::manifest::Manifest;
 use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS, PAIR_PASSAGES};
-use crate::report::{self, write_reports, DraftReport};
+use crate::report::{self, DraftReport};
 use crate::table::{Lang, Table};
 use clusters::{ClusterRow, Edge};
 use pairs::{PairRow, Passage, Share};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io;
 use std::ops::Range;
 use std::path::Path;
 
@@ -60,6 +61,31 @@ struct Findings {
 /// corpus, are only sources), in parallel on the current rayon pool. `tick` is called once per
 /// document done.
 pub fn audit(checker: &Checker<'_>, audited: &[u32], tick: &(dyn Fn(u64) + Sync)) -> Audit {
+    audit_with(checker, audited, None, tick)
+}
+
+/// Candidates of each paragraph (document, paragraph number) found outside the index: see
+/// [`audit_given`].
+pub type GivenFor<'a> = dyn Fn(u32, usize) -> Vec<u32> + Sync + 'a;
+
+/// As [`audit`], aligning each paragraph with the candidates `given` for it (those
+/// `spark/candidates.py` found by the rules of the index's retrieval, the date rule included)
+/// instead of retrieving them.
+pub fn audit_given(
+    checker: &Checker<'_>,
+    audited: &[u32],
+    given: &GivenFor<'_>,
+    tick: &(dyn Fn(u64) + Sync),
+) -> Audit {
+    audit_with(checker, audited, Some(given), tick)
+}
+
+fn audit_with(
+    checker: &Checker<'_>,
+    audited: &[u32],
+    given: Option<&GivenFor<'_>>,
+    tick: &(dyn Fn(u64) + Sync),
+) -> Audit {
     let corpus = checker.corpus;
     let index = &corpus.index;
     let lens = paragraph_lengths(checker);
@@ -78,9 +104,8 @@ pub fn audit(checker: &Checker<'_>, audited: &[u32], tick: &(dyn Fn(u64) + Sync)
     let findings: Vec<Findings> = audited
         .par_iter()
         .map(|&d| {
-            let f = examine(checker, d, &lens, &|o| {
-                !dates::known_later(docs[o as usize].date, docs[d as usize].date)
-            });
+            let source_ok = |o: u32| !dates::known_later(docs[o as usize].date, docs[d as usize].date);
+            let f = examine(checker, d, &lens, &source_ok, given);
             tick(1);
             f
         })
@@ -160,7 +185,13 @@ fn para_text(doc: &Document, para: usize, range: Range<usize>) -> String {
 /// Checks document `d` against the rest of the corpus, citing only the documents `source_ok`
 /// accepts, and collects, from every paragraph's runs, the text it shares with each other
 /// document and its near-duplicate paragraphs.
-fn examine(checker: &Checker<'_>, d: u32, lens: &[u32], source_ok: &SourceFilter<'_>) -> Findings {
+fn examine(
+    checker: &Checker<'_>,
+    d: u32,
+    lens: &[u32],
+    source_ok: &SourceFilter<'_>,
+    given: Option<&GivenFor<'_>>,
+) -> Findings {
     let corpus = checker.corpus;
     let index = &corpus.index;
     let min_run = checker.settings.min_run.max(1);
@@ -168,56 +199,60 @@ fn examine(checker: &Checker<'_>, d: u32, lens: &[u32], source_ok: &SourceFilter
     let mut acc: HashMap<u32, ShareAcc> = HashMap::new();
     let mut edges = Vec::new();
     let mut aligned_pairs = 0;
-    let report =
-        checker.check_observed(&cd.name, &cd.doc, Some(d), Some(source_ok), &mut |o: Observation<'_>| {
-            aligned_pairs += o.candidates;
-            if o.matches.is_empty() {
-                return;
+    let mut observe = |o: Observation<'_>| {
+        aligned_pairs += o.candidates;
+        if o.matches.is_empty() {
+            return;
+        }
+        // Shared text: only the runs the verdict counts as copying (never 套话).
+        let (copies, _) = accepted(o.evidence, o.matches, min_run);
+        let mut own: HashMap<u32, Vec<&Match>> = HashMap::new();
+        for m in &copies {
+            own.entry(m.source.doc).or_default().push(m);
+            let a = acc.entry(m.source.doc).or_default();
+            a.longest = a.longest.max(m.run.draft.len());
+            a.other_ranges.entry(m.source.para).or_default().push(m.run.source.clone());
+            a.offer(RunAt {
+                chars: m.run.draft.len(),
+                own_para: o.para,
+                own: o.analyzed.norm.doc_range(m.run.draft.clone()),
+                source: m.source,
+                source_norm: m.run.source.clone(),
+            });
+        }
+        let len = o.analyzed.norm.len();
+        let holders = |runs: &[&Match]| {
+            let pieces: Vec<Range<usize>> = runs.iter().flat_map(|m| m.run.pieces.iter().cloned()).collect();
+            rarity::holders(len, &o.analyzed.shingles, o.dfs, &pieces)
+        };
+        for (doc, runs) in own {
+            let mut ranges: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
+            let a = acc.entry(doc).or_default();
+            a.own_evidence += rarity::weight(&ranges, &holders(&runs));
+            a.own_chars += covered(&mut ranges);
+        }
+        // Near-duplicates: every aligned pair, 套话 included (clusters are labelled afterwards).
+        let me = index.global(ParaRef { doc: d, para: o.para as u32 });
+        let mut by_para: HashMap<ParaRef, Vec<&Match>> = HashMap::new();
+        for m in o.matches {
+            by_para.entry(m.source).or_default().push(m);
+        }
+        for (source, runs) in by_para {
+            let other = index.global(source);
+            if near_duplicates(&runs, len, lens[other as usize] as usize, min_run) {
+                let matched: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
+                let held_by = rarity::fewest_holders(&matched, &holders(&runs), min_run)
+                    .map(|h| u8::try_from(h).unwrap_or(u8::MAX));
+                edges.push(Edge { a: me, b: other, held_by });
             }
-            // Shared text: only the runs the verdict counts as copying (never 套话).
-            let (copies, _) = accepted(o.evidence, o.matches, min_run);
-            let mut own: HashMap<u32, Vec<&Match>> = HashMap::new();
-            for m in &copies {
-                own.entry(m.source.doc).or_default().push(m);
-                let a = acc.entry(m.source.doc).or_default();
-                a.longest = a.longest.max(m.run.draft.len());
-                a.other_ranges.entry(m.source.para).or_default().push(m.run.source.clone());
-                a.offer(RunAt {
-                    chars: m.run.draft.len(),
-                    own_para: o.para,
-                    own: o.analyzed.norm.doc_range(m.run.draft.clone()),
-                    source: m.source,
-                    source_norm: m.run.source.clone(),
-                });
-            }
-            let len = o.analyzed.norm.len();
-            let holders = |runs: &[&Match]| {
-                let pieces: Vec<Range<usize>> =
-                    runs.iter().flat_map(|m| m.run.pieces.iter().cloned()).collect();
-                rarity::holders(len, &o.analyzed.shingles, o.dfs, &pieces)
-            };
-            for (doc, runs) in own {
-                let mut ranges: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
-                let a = acc.entry(doc).or_default();
-                a.own_evidence += rarity::weight(&ranges, &holders(&runs));
-                a.own_chars += covered(&mut ranges);
-            }
-            // Near-duplicates: every aligned pair, 套话 included (clusters are labelled afterwards).
-            let me = index.global(ParaRef { doc: d, para: o.para as u32 });
-            let mut by_para: HashMap<ParaRef, Vec<&Match>> = HashMap::new();
-            for m in o.matches {
-                by_para.entry(m.source).or_default().push(m);
-            }
-            for (source, runs) in by_para {
-                let other = index.global(source);
-                if near_duplicates(&runs, len, lens[other as usize] as usize, min_run) {
-                    let matched: Vec<Range<usize>> = runs.iter().map(|m| m.run.draft.clone()).collect();
-                    let held_by = rarity::fewest_holders(&matched, &holders(&runs), min_run)
-                        .map(|h| u8::try_from(h).unwrap_or(u8::MAX));
-                    edges.push(Edge { a: me, b: other, held_by });
-                }
-            }
-        });
+        }
+    };
+    let report = match given {
+        Some(given) => {
+            checker.check_observed_given(&cd.name, &cd.doc, Some(d), &|para| given(d, para), &mut observe)
+        }
+        None => checker.check_observed(&cd.name, &cd.doc, Some(d), Some(source_ok), &mut observe),
+    };
     let shares = acc
         .into_iter()
         .map(|(other, a)| {
@@ -354,18 +389,23 @@ pub fn tables(audit: &Audit) -> Vec<Table> {
     tables
 }
 
-/// Writes the check reports of every audited document, `pairs.csv`, `clusters.csv` and
-/// `cluster_members.csv` into `dir`, headers and values in `lang`.
-pub fn write_audit(dir: &Path, audit: &Audit, bom: bool, lang: Lang) -> io::Result<()> {
-    write_reports(dir, &audit.reports, &[], bom, lang)?;
-    for t in [
+/// Writes the check reports of every audited document, `pairs.csv`, `clusters.csv`,
+/// `cluster_members.csv` and the run manifest into `dir`, headers and values in `lang`, as one set
+/// ([`report::write_run_with`]): the manifest holds the CSVs' digests, so that `chachong review`
+/// refuses a folder mixing two audits' files as it does two checks'.
+pub fn write_audit(
+    dir: &Path,
+    audit: &Audit,
+    bom: bool,
+    lang: Lang,
+    manifest: Manifest,
+) -> Result<(), SetError> {
+    let tables = [
         pairs::table(&audit.pairs),
         clusters::table(&audit.clusters),
         clusters::members_table(&audit.clusters),
-    ] {
-        report::write_table(dir, &t, bom, lang)?;
-    }
-    Ok(())
+    ];
+    report::write_run_with(dir, &audit.reports, &[], &tables, bom, lang, manifest)
 }
 
 #[cfg(test)]

@@ -48,6 +48,11 @@ pub struct Args {
     /// passages the two documents share side by side.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Align the candidate pairs that spark/candidates.py wrote into DIR (from `chachong export`
+    /// of this corpus) instead of retrieving them: see docs/scale.md.
+    #[cfg(feature = "spark")]
+    #[arg(long, value_name = "DIR")]
+    candidates: Option<PathBuf>,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -80,25 +85,44 @@ pub fn run(args: Args) -> Outcome {
         };
         let bar = progress_bar("auditing".to_string(), "documents");
         bar.set_length(audited.len() as u64);
-        let result = audit(&checker, &audited, &|n| bar.inc(n));
+        #[cfg(feature = "spark")]
+        let given = match &args.candidates {
+            Some(dir) => {
+                Some(chachong::export::candidates::read(dir, corpus, min_run).map_err(Error::Candidates)?)
+            }
+            None => None,
+        };
+        #[cfg(not(feature = "spark"))]
+        let given: Option<std::collections::HashMap<(u32, u32), Vec<u32>>> = None;
+        let result = match &given {
+            Some(c) => {
+                let found = |d: u32, p: usize| c.get(&(d, p as u32)).cloned().unwrap_or_default();
+                chachong::audit::audit_given(&checker, &audited, &found, &|n| bar.inc(n))
+            }
+            None => audit(&checker, &audited, &|n| bar.inc(n)),
+        };
         bar.finish_and_clear();
         // The manifest lets `chachong review` find the audited documents from any folder.
         let documents: Vec<(PathBuf, String)> =
             audited.iter().map(|&d| (corpus.doc(d).doc.path.clone(), corpus.doc(d).name.clone())).collect();
-        write_audit(&args.out, &result, !args.no_bom, args.lang)
-            .and_then(|()| review::run_manifest(&result.reports, &documents, corpus).write(&args.out))
-            .map_err(|source| Error::Write { what: "reports to", path: args.out.clone(), source })?;
+        let manifest = review::run_manifest(&result.reports, &documents, corpus);
+        write_audit(&args.out, &result, !args.no_bom, args.lang, manifest).map_err(|e| Error::Write {
+            what: "report",
+            path: e.path,
+            source: e.source,
+        })?;
         if let Some(path) = &args.xlsx {
             super::write_xlsx(path, &tables(&result), args.lang)?;
         }
         // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
-        let _ = writeln!(
-            std::io::stdout().lock(),
+        // Shown as say!/show! show text: names and passages may hold escape or bidi controls.
+        let said = format!(
             "{}{}reports written to {}",
             summary(&result),
             skipped_summary(&opened.errors).unwrap_or_default(),
             args.out.display()
         );
+        let _ = writeln!(std::io::stdout().lock(), "{}", chachong::names::terminal_safe(&said));
         if let Some(path) = &args.html {
             let info = html::PageInfo { corpus: &args.corpus, report_dir: &args.out };
             html::write(path, &result, &info).map_err(|source| Error::Write {
@@ -106,7 +130,8 @@ pub fn run(args: Args) -> Outcome {
                 path: path.clone(),
                 source,
             })?;
-            let _ = writeln!(std::io::stdout().lock(), "HTML page written to {}", path.display());
+            let said = format!("HTML page written to {}", path.display());
+            let _ = writeln!(std::io::stdout().lock(), "{}", chachong::names::terminal_safe(&said));
         }
         Ok(if opened.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
     })

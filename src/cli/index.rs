@@ -1,6 +1,6 @@
 //! `chachong index`: builds, updates, compacts or verifies the stored index of a corpus.
 
-use super::{say_notes, say_skipped, say_update, with_progress, Error, LimitArgs, Outcome};
+use super::{say_notes, say_skipped, say_update, with_progress, Error, Outcome, ReadArgs};
 use chachong::analyze::{Analyzer, Loading};
 use chachong::check::Corpus;
 use chachong::index::store::{self, UpdateOptions};
@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["rebuild", "compact"])]
     verify: bool,
     #[command(flatten)]
-    limit: LimitArgs,
+    read: ReadArgs,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -36,10 +36,14 @@ pub fn run(args: Args) -> Outcome {
         showln!("index {}: {files} files, every checksum matches", dir.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let max_file_bytes = args.limit.max_file_bytes()?;
+    let max_file_bytes = args.read.limit.max_file_bytes()?;
+    let fold_traditional = args.read.fold_traditional;
+    let marks = args.read.mark_table()?;
     let loading = Loading::start_with(move || {
         let mut analyzer = Analyzer::new();
         analyzer.limits.max_file_bytes = max_file_bytes;
+        analyzer.fold_traditional = fold_traditional;
+        analyzer.marks = marks;
         analyzer
     });
     let opts = UpdateOptions { rebuild: args.rebuild, compact: args.compact };

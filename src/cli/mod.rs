@@ -26,6 +26,8 @@ macro_rules! showln {
 
 pub mod audit;
 pub mod check;
+#[cfg(feature = "spark")]
+pub mod export;
 pub mod index;
 pub mod review;
 pub mod serve;
@@ -33,6 +35,7 @@ pub mod serve;
 use chachong::analyze::{Analyzer, Loading};
 use chachong::index::store::{Progress, StoreError, UpdateReport};
 use chachong::ingest::IngestError;
+use chachong::marks::MarkTable;
 use chachong::open::{self, Access, OpenError, Opened};
 use chachong::taohua::Lexicon;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -48,6 +51,11 @@ pub enum Error {
     /// A 套话 lexicon file that cannot be used.
     #[error(transparent)]
     Lexicon(#[from] chachong::taohua::LexiconError),
+    #[error("{}: cannot read the mark rules: {source}", path.display())]
+    ReadMarks { path: PathBuf, source: std::io::Error },
+    /// A rule of `--marks FILE` that cannot be used.
+    #[error("{}: {source}", path.display())]
+    Marks { path: PathBuf, source: chachong::marks::RuleError },
     /// An `--include` or `--exclude` glob.
     #[error(transparent)]
     Glob(#[from] chachong::walk::GlobError),
@@ -70,6 +78,12 @@ pub enum Error {
     Pdf { path: PathBuf, source: chachong::pdf::PdfError },
     #[error("{0}")]
     Serve(chachong::serve::ServeError),
+    #[cfg(feature = "spark")]
+    #[error("{0}")]
+    Export(chachong::export::ExportError),
+    #[cfg(feature = "spark")]
+    #[error("{0}")]
+    Candidates(chachong::export::candidates::CandidatesError),
     #[error("cannot start {threads} worker threads: {source}")]
     Threads { threads: usize, source: rayon::ThreadPoolBuildError },
 }
@@ -85,6 +99,20 @@ pub struct ReadArgs {
     /// Match traditional and simplified characters as the same (萬 = 万), in drafts and corpus.
     #[arg(long)]
     pub fold_traditional: bool,
+    /// More template-site marks, one per line: kind<TAB>label<TAB>regex (kind: watermark,
+    /// truncated or chrome), added to the built-in table for drafts and corpus alike.
+    #[arg(long, value_name = "FILE")]
+    pub marks: Option<PathBuf>,
+}
+
+impl ReadArgs {
+    /// The mark table: the built-in one with the rules of `--marks FILE` added.
+    pub fn mark_table(&self) -> Result<MarkTable, Error> {
+        let Some(path) = &self.marks else { return Ok(MarkTable::builtin()) };
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::ReadMarks { path: path.clone(), source })?;
+        MarkTable::builtin().with_rules(&text).map_err(|source| Error::Marks { path: path.clone(), source })
+    }
 }
 
 /// How large a file may be read.
@@ -109,6 +137,7 @@ impl LimitArgs {
 /// The analysis a run applies to drafts and corpus, checked once from the flags.
 pub struct Analysis {
     pub lexicon: Lexicon,
+    pub marks: MarkTable,
     pub fold_traditional: bool,
     pub max_file_bytes: u64,
 }
@@ -118,6 +147,7 @@ impl Analysis {
         Ok(Analysis {
             max_file_bytes: read.limit.max_file_bytes()?,
             lexicon: Lexicon::load(taohua)?,
+            marks: read.mark_table()?,
             fold_traditional: read.fold_traditional,
         })
     }
@@ -127,6 +157,7 @@ impl Analysis {
         Loading::start_with(move || {
             let mut analyzer = Analyzer::new();
             analyzer.lexicon = self.lexicon;
+            analyzer.marks = self.marks;
             analyzer.fold_traditional = self.fold_traditional;
             analyzer.limits.max_file_bytes = self.max_file_bytes;
             analyzer
@@ -216,14 +247,14 @@ pub fn write_xlsx(
         path: path.to_path_buf(),
         source,
     })?;
-    println!("Excel report written to {}", path.display());
+    showln!("Excel report written to {}", path.display());
     Ok(())
 }
 
 /// Prints `review` as the PDF report at `path` and says so.
 pub fn write_pdf(path: &Path, review: &chachong::review::Review) -> Result<(), Error> {
     chachong::pdf::write(path, review).map_err(|source| Error::Pdf { path: path.to_path_buf(), source })?;
-    println!("PDF report written to {}", path.display());
+    showln!("PDF report written to {}", path.display());
     Ok(())
 }
 
@@ -240,8 +271,8 @@ pub fn say_chance_run(corpus: &chachong::corpus::Corpus, min_run: usize) {
     let n = corpus.index.independent_docs;
     let run = chachong::params::chance_run(min_run, n);
     if run > min_run {
-        eprintln!(
-            "chachong: {n} independent documents in the corpus: a run of wording only its source holds \
+        say!(
+            "{n} independent documents in the corpus: a run of wording only its source holds \
              counts as copying from {run} chars (--min-run {min_run}, one more per doubling beyond {})",
             chachong::params::CHANCE_BASE_DOCS
         );

@@ -62,8 +62,12 @@ pub fn run(args: Args) -> Outcome {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            let style = if color { terminal::Style::Color } else { terminal::Style::Plain };
-            print!("{}", terminal::render(&review, &selection, style));
+            if color {
+                // The colours are escape codes of ours; every text in them went through `clean`.
+                print!("{}", terminal::render(&review, &selection, terminal::Style::Color));
+            } else {
+                show!("{}", terminal::render(&review, &selection, terminal::Style::Plain));
+            }
         }
     }
     Ok(if review.unreadable > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })

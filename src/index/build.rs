@@ -1,6 +1,6 @@
 //! Writing a segment from the fingerprints of a batch of documents.
 
-use super::segment::{FileKind, Section, Writer};
+use super::segment::{FileKind, Section, Stamp, Writer};
 use super::DocPrints;
 use crate::ingest::Paragraph;
 use crate::params::{SORT_BUCKET_KEYS, VERSION_SKETCH};
@@ -45,8 +45,8 @@ pub fn sort_by_name(docs: &mut [SegmentDoc]) {
 }
 
 /// Builds a segment from documents sorted by name (by the bytes names stand for, see
-/// [`sort_by_name`]).
-pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
+/// [`sort_by_name`]), fingerprinted with the analysis `stamp` says.
+pub fn segment_words(docs: &[SegmentDoc], stamp: Stamp) -> Vec<u64> {
     let mut doc_start = Vec::with_capacity(docs.len() + 1);
     let mut total = 0u32;
     for d in docs {
@@ -92,7 +92,7 @@ pub fn segment_words(docs: &[SegmentDoc]) -> Vec<u64> {
         || stored_texts(docs),
     );
 
-    let mut w = Writer::new(FileKind::Segment);
+    let mut w = Writer::new(FileKind::Segment, stamp);
     w.u32s(Section::DocStart, doc_start);
     w.u32s(Section::ParaDoc, para_doc);
     w.keys(Section::PostKeys, Section::PostKeysFence, post_keys);

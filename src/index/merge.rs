@@ -31,7 +31,7 @@ pub fn kmerge<'a, T: Ord + Copy + 'a>(
 /// The index as one segment.
 pub fn compact(index: &Index) -> Vec<u64> {
     let ds = &index.doc_start;
-    let mut w = Writer::new(FileKind::Segment);
+    let mut w = Writer::new(FileKind::Segment, index.stamp);
     w.u32s(Section::DocStart, ds.clone());
     let mut para_doc = Vec::with_capacity(index.paragraphs());
     for d in 0..index.docs {
@@ -158,7 +158,7 @@ fn merged_df(index: &Index) -> (Vec<u64>, Vec<u32>) {
 #[cfg(test)]
 mod tests {
     use super::super::build::segment_words;
-    use super::super::segment::IndexFile;
+    use super::super::segment::{IndexFile, Stamp};
     use super::super::tests::doc;
     use super::super::Removed;
     use super::*;
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn compacting_gives_the_segment_of_a_fresh_build() {
         let seg = |docs: Vec<crate::index::build::SegmentDoc>, id| {
-            (id, IndexFile::from_words(segment_words(&docs), FileKind::Segment).unwrap())
+            (id, IndexFile::from_words(segment_words(&docs, Stamp::default()), FileKind::Segment).unwrap())
         };
         let first =
             vec![doc("a.txt", &[(&[10, 20], &[10, 20, 30], 0)]), doc("d.txt", &[(&[20], &[20, 60], 5)])];
@@ -186,10 +186,13 @@ mod tests {
             post_counts: vec![1],
         };
         let split = Index::from_parts(vec![seg(first, 1), seg(second, 2)], removed).unwrap();
-        let fresh = segment_words(&[
-            doc("a.txt", &[(&[10, 20], &[10, 20, 30], 0)]),
-            doc("b.txt", &[(&[20, 40], &[20, 30, 40], 7), (&[], &[], 1 << 33)]),
-        ]);
+        let fresh = segment_words(
+            &[
+                doc("a.txt", &[(&[10, 20], &[10, 20, 30], 0)]),
+                doc("b.txt", &[(&[20, 40], &[20, 30, 40], 7), (&[], &[], 1 << 33)]),
+            ],
+            Stamp::default(),
+        );
         assert_eq!(compact(&split), fresh);
     }
 }

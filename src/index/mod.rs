@@ -16,12 +16,12 @@ use crate::analyze::{Analyzer, Scratch};
 use crate::corpus::CorpusDoc;
 use crate::fingerprint::hamming;
 use crate::params::{
-    boilerplate_min_df, MAX_CANDIDATES, MAX_NEAR_DUPLICATES, MAX_VERSION_CANDIDATES, POSTINGS_CAP,
-    SIMHASH_MAX_DISTANCE, VERSION_MIN_JACCARD, VERSION_SKETCH,
+    boilerplate_min_df, MAX_CANDIDATES, MAX_NEAR_DUPLICATES, MAX_VERSION_DOCS, POSTINGS_CAP,
+    SIMHASH_MAX_DISTANCE, VERSION_SKETCH,
 };
 use crate::shingle::Shingle;
 use build::{sim_block, FileMeta, SegmentDoc, SIM_TABLES};
-use segment::{Damage, FileKind, FormatError, IndexFile, Section, FENCE_STRIDE};
+use segment::{Damage, FileKind, FormatError, IndexFile, Section, Stamp, FENCE_STRIDE};
 
 /// Where a paragraph of the corpus is: document number and paragraph number (0-based) in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -234,8 +234,13 @@ pub struct Index {
     post_delta: (Vec<u64>, Vec<u32>),
     /// Number of documents indexed.
     pub docs: usize,
+    /// The analysis its fingerprints were made with: a check must analyse its drafts so.
+    pub stamp: Stamp,
+    /// The version family of each document: the number of its first member
+    /// ([`versions::family_ids`]).
+    family: Vec<u32>,
     /// Number of independent documents among them, versions of one text counted once
-    /// ([`versions::count_families`]): how many writers could echo a draft by chance.
+    /// ([`versions::family_ids`]): how many writers could echo a draft by chance.
     pub independent_docs: usize,
     /// Document frequency from which a shingle is 套话.
     pub boilerplate_df: u32,
@@ -253,10 +258,16 @@ pub struct Removed {
 }
 
 impl Index {
-    /// Builds an in-memory index of documents (any order; they are numbered by name).
-    pub fn build(mut docs: Vec<SegmentDoc>) -> Index {
+    /// Builds an in-memory index of documents (any order; they are numbered by name) fingerprinted
+    /// with the default analysis.
+    pub fn build(docs: Vec<SegmentDoc>) -> Index {
+        Index::build_with(docs, Stamp::default())
+    }
+
+    /// [`Index::build`] of documents fingerprinted with the analysis `stamp` says.
+    pub fn build_with(mut docs: Vec<SegmentDoc>, stamp: Stamp) -> Index {
         build::sort_by_name(&mut docs);
-        let words = build::segment_words(&docs);
+        let words = build::segment_words(&docs, stamp);
         let file = IndexFile::from_words(words, FileKind::Segment)
             .expect("a segment just built in memory has a valid header");
         Index::from_parts(vec![(0, file)], Removed::default())
@@ -282,6 +293,14 @@ impl Index {
                     live.push((part.name(d)?.to_vec(), pi as u32, d as u32));
                 }
             }
+        }
+        // Fingerprints of two analyses are not comparable: one index holds one.
+        let stamp = parts.first().map_or(Stamp::default(), |p| p.file.stamp);
+        if let Some(other) = parts.iter().find(|p| p.file.stamp != stamp) {
+            return Err(FormatError::Incompatible(
+                other.file.path.clone(),
+                format!("built with {}, another segment of the index with {stamp}", other.file.stamp),
+            ));
         }
         live.sort();
         // A name is one document: two live documents of one name (a damaged name table, summed
@@ -319,8 +338,9 @@ impl Index {
                 && part.doc_start() == doc_start.as_slice();
         }
         let docs = names.len();
-        let independent_docs =
-            versions::count_families(docs_at.iter().map(|&(pi, d)| parts[pi as usize].sketch(d as usize)));
+        let family =
+            versions::family_ids(docs_at.iter().map(|&(pi, d)| parts[pi as usize].sketch(d as usize)));
+        let independent_docs = family.iter().enumerate().filter(|&(d, &f)| f as usize == d).count();
         Ok(Index {
             parts,
             docs_at,
@@ -330,6 +350,8 @@ impl Index {
             df_delta: (removed.df_keys, removed.df_counts),
             post_delta: (removed.post_keys, removed.post_counts),
             docs,
+            stamp,
+            family,
             independent_docs,
             boilerplate_df: boilerplate_min_df(docs),
         })
@@ -438,6 +460,11 @@ impl Index {
         (out, total)
     }
 
+    /// The version family of index document `doc`: versions of one text share it.
+    pub fn family(&self, doc: u32) -> u32 {
+        self.family[doc as usize]
+    }
+
     /// The version sketch of index document `doc`.
     pub fn sketch(&self, doc: u32) -> &[u64] {
         let (part, d) = self.doc_at(doc);
@@ -514,11 +541,15 @@ impl Index {
             if total == 0 {
                 continue;
             }
-            // A fingerprint held by many paragraphs says little about any one of them.
-            let weight = 1.0 / (1.0 + (total as f64).ln());
+            // A fingerprint held by many paragraphs says little about any one of them; held by the
+            // versions of one text, it is one writer's (ten saved copies of a rare passage must not
+            // weigh it down to a formula's weight).
+            let weight = 1.0 / (1.0 + (total as f64 * self.independent_share(&paras)).ln());
             hits.extend(paras.iter().filter(|&&p| kept(p)).map(|&p| (p, weight)));
         }
-        hits.sort_unstable_by_key(|&(p, _)| p);
+        // Stable: each paragraph's weights are summed in fingerprint order, which the Spark job of
+        // spark/candidates.py repeats to the last bit (an unstable sort's order is its own).
+        hits.sort_by_key(|&(p, _)| p);
         let mut scored: Vec<(u32, f64)> = Vec::new();
         for (p, w) in hits {
             match scored.last_mut() {
@@ -544,28 +575,43 @@ impl Index {
         out
     }
 
+    /// The share of the documents holding `paras` that are independent of one another: version
+    /// families over documents (1 when no two are versions of one text).
+    fn independent_share(&self, paras: &[u32]) -> f64 {
+        let mut docs: Vec<u32> = paras.iter().map(|&p| self.locate(p).doc).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let mut families: Vec<u32> = docs.iter().map(|&d| self.family(d)).collect();
+        families.sort_unstable();
+        families.dedup();
+        families.len() as f64 / docs.len().max(1) as f64
+    }
+
     /// The first [`MAX_CANDIDATES`] of `scored` (best first), not counting paragraphs of versions
-    /// of a document already taken: ten saved copies of one report would otherwise fill the list
-    /// with one text and leave out the other writers it shares a phrase with. Versions are taken
-    /// up to [`MAX_VERSION_CANDIDATES`] in all.
+    /// of a document already taken, of which at most [`MAX_VERSION_DOCS`] per document are
+    /// taken: ten saved copies of each report would otherwise fill the list with a few texts and
+    /// leave out the other writers the draft shares a passage with, and a few versions show which
+    /// of them holds it as the draft has it.
     fn best_of_independent(&self, scored: &[(u32, f64)]) -> Vec<u32> {
         let mut out = Vec::new();
-        let mut taken_docs: Vec<u32> = Vec::new();
+        // Per family met: its documents taken, the first of them the one whose paragraphs count.
+        let mut taken: Vec<(u32, Vec<u32>)> = Vec::new();
         let mut slots = 0;
         for &(p, _) in scored {
-            if slots >= MAX_CANDIDATES || out.len() >= MAX_VERSION_CANDIDATES {
+            if slots >= MAX_CANDIDATES {
                 break;
             }
             let doc = self.locate(p).doc;
-            let sketch = self.sketch(doc);
-            let version = taken_docs
-                .iter()
-                .any(|&t| t != doc && versions::resemblance(self.sketch(t), sketch) >= VERSION_MIN_JACCARD);
-            if !version {
-                slots += 1;
-            }
-            if !taken_docs.contains(&doc) {
-                taken_docs.push(doc);
+            let family = self.family(doc);
+            match taken.iter_mut().find(|(f, _)| *f == family) {
+                None => {
+                    taken.push((family, vec![doc]));
+                    slots += 1;
+                }
+                Some((_, docs)) if docs[0] == doc => slots += 1,
+                Some((_, docs)) if docs.contains(&doc) => {}
+                Some((_, docs)) if docs.len() <= MAX_VERSION_DOCS => docs.push(doc),
+                Some(_) => continue,
             }
             out.push(p);
         }
@@ -696,6 +742,44 @@ mod tests {
         assert_eq!(idx.doc_paragraphs(0), 0..2);
     }
 
+    /// A one-paragraph document of `family`'s wording (its versions share their whole sketch).
+    fn version(name: &str, family: u64, prints: &[u64]) -> SegmentDoc {
+        let mut d = doc(name, &[(prints, prints, family << 20)]);
+        d.prints.sketch = (0..32).map(|k| family * 1000 + k).collect();
+        d
+    }
+
+    #[test]
+    fn ten_versions_of_each_holder_do_not_crowd_a_rarer_source_out() {
+        // Twenty writers, each saved ten times, hold five formulas each (writer f the formulas
+        // f..f+5, so each formula is held by five writers, fifty documents); one text, saved ten
+        // times too, holds the rare fingerprints 100 and 101. By raw counts each writer weighs
+        // 5 / (1 + ln 50) ≈ 1.02 and the rare text 2 / (1 + ln 10) ≈ 0.61: sixteen writers fill
+        // the list before it. Counted by writers (5 against 1) the rare text ranks first.
+        let mut docs = Vec::new();
+        for f in 0..20u64 {
+            let formulas: Vec<u64> = (f..f + 5).map(|j| j + 1).collect();
+            for v in 0..10 {
+                docs.push(version(&format!("f{f:02}-{v}"), f + 1, &formulas));
+            }
+        }
+        for v in 0..10 {
+            docs.push(version(&format!("r-{v}"), 99, &[100, 101]));
+        }
+        let idx = Index::build(docs);
+        assert_eq!(idx.independent_docs, 21);
+        let query: Vec<Shingle> =
+            (1..=24).chain([100, 101]).map(|hash| Shingle { hash, start: 0, end: 4 }).collect();
+        let found = idx.candidates(&query, 0x5555_5555_5555_5555);
+        let rare: Vec<&str> =
+            found.iter().map(|&p| idx.name(idx.locate(p).doc)).filter(|n| n.starts_with("r-")).collect();
+        // The rare text's first version and MAX_VERSION_DOCS of its others.
+        assert_eq!(rare, ["r-0", "r-1", "r-2", "r-3"]);
+        // One slot per writer, each with 1 + MAX_VERSION_DOCS documents, and the list closed at
+        // the sixteenth writer's first.
+        assert_eq!(found.len(), (MAX_CANDIDATES - 1) * (1 + MAX_VERSION_DOCS) + 1);
+    }
+
     #[test]
     fn simhash_tables_find_within_three_bits_only() {
         let sims = [0u64, 0b111, 0b1111, u64::MAX, (1 << 63) | 1];
@@ -712,7 +796,11 @@ mod tests {
         let c = docs.remove(0);
         let stale = doc("b.txt", &[(&[20, 50], &[20, 50], 0)]);
         let seg = |docs: Vec<SegmentDoc>, id| {
-            (id, IndexFile::from_words(build::segment_words(&docs), FileKind::Segment).unwrap())
+            (
+                id,
+                IndexFile::from_words(build::segment_words(&docs, Stamp::default()), FileKind::Segment)
+                    .unwrap(),
+            )
         };
         // Segment 1 holds a.txt and an old b.txt (removed, its df subtracted); segment 2 the rest.
         let removed = Removed {

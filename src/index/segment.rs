@@ -6,8 +6,9 @@
 //! ```text
 //! 0   magic "CHACHONG"             8   format version (u32)        12  file kind (u32)
 //! 16  hash algorithm (u32)         20  shingle words (u32)         24  winnow window (u32)
-//! 28  analysis version (u32)       32  section count (u32)         36  reserved
-//! 40  xxh3 of header[0..40] + section table (u64)                  48  xxh3 of all bytes after the header (u64)
+//! 28  analysis version (u32)       32  section count (u32)         36  analysis flags (u32)
+//! 40  xxh3 of header[0..40] + header[56..64] + section table (u64) 48  xxh3 of all bytes after the header (u64)
+//! 56  digest of the mark rules added to the built-in table (u64, 0 for none)
 //! 64  section table: per section kind (u32), element width (u32), offset (u64), byte length (u64),
 //!     xxh3 of the section's bytes (u64)
 //! ```
@@ -19,9 +20,16 @@
 //! after writing, before the file is renamed into place, and by `chachong index --verify`.
 //! The same layout, held in memory, is the index of a corpus checked without a stored index, so
 //! both paths run the same query code.
+//!
+//! The analysis flags and the mark digest ([`Stamp`]) say how the text was analysed before it was
+//! fingerprinted: a check whose analysis differs would look up fingerprints the index never
+//! made, and find nothing with no error, so they are stored (format 5) and compared on open.
+//! Format 4 files, the oldest read ([`OLDEST_READABLE_FORMAT_VERSION`]), have neither and sum
+//! their header without bytes 56..64; they were built with the default analysis.
 
 use crate::params::{
-    ANALYSIS_VERSION, INDEX_FORMAT_VERSION, SHINGLE_WORDS, VERIFY_CHUNK_BYTES, WINNOW_WINDOW,
+    ANALYSIS_VERSION, INDEX_FORMAT_VERSION, OLDEST_READABLE_FORMAT_VERSION, SHINGLE_WORDS,
+    VERIFY_CHUNK_BYTES, WINNOW_WINDOW,
 };
 use memmap2::Mmap;
 use rayon::prelude::*;
@@ -41,6 +49,39 @@ const HEADER_LEN: usize = 64;
 const TABLE_ENTRY_LEN: usize = 32;
 /// Shingle and fingerprint hashes are xxh3-64 with seed 0 (see `shingle`): id 1 in the header.
 const HASH_XXH3_64: u32 = 1;
+
+/// The analysis settings a file's fingerprints were made with, beyond the constants the header
+/// also holds: both change the fingerprints of the same text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    /// Traditional chars folded to simplified (`--fold-traditional`).
+    pub fold_traditional: bool,
+    /// Digest of the mark rules added to the built-in table (`--marks FILE`), 0 for none.
+    pub marks: u64,
+}
+
+impl Stamp {
+    /// Header bit 0 of the analysis flags: folded.
+    const FOLDED: u32 = 1;
+
+    fn flags(self) -> u32 {
+        if self.fold_traditional {
+            Stamp::FOLDED
+        } else {
+            0
+        }
+    }
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.fold_traditional { "--fold-traditional" } else { "no --fold-traditional" })?;
+        match self.marks {
+            0 => f.write_str(", the built-in marks"),
+            d => write!(f, ", the built-in marks and a --marks file (digest {d:016x})"),
+        }
+    }
+}
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,12 +284,13 @@ impl Data {
 /// Builds a file in memory, section by section.
 pub struct Writer {
     kind: FileKind,
+    stamp: Stamp,
     sections: Vec<(Section, Data)>,
 }
 
 impl Writer {
-    pub fn new(kind: FileKind) -> Writer {
-        Writer { kind, sections: Vec::new() }
+    pub fn new(kind: FileKind, stamp: Stamp) -> Writer {
+        Writer { kind, stamp, sections: Vec::new() }
     }
 
     pub fn u32s(&mut self, s: Section, v: Vec<u32>) {
@@ -296,11 +338,12 @@ impl Writer {
             WINNOW_WINDOW as u32,
             ANALYSIS_VERSION,
             self.sections.len() as u32,
-            0,
+            self.stamp.flags(),
         ];
         for (i, v) in fields.iter().enumerate() {
             out[8 + 4 * i..12 + 4 * i].copy_from_slice(&v.to_le_bytes());
         }
+        out[56..64].copy_from_slice(&self.stamp.marks.to_le_bytes());
         out[HEADER_LEN..HEADER_LEN + table_len].copy_from_slice(&table);
         // The sections are copied by both cores, each freed once copied.
         let (_, mut rest) = out.split_at_mut(align8(HEADER_LEN + table_len));
@@ -314,7 +357,7 @@ impl Writer {
             let bytes = data.bytes();
             dst[..bytes.len()].copy_from_slice(bytes);
         });
-        let header_sum = header_checksum(&out[..40], &table);
+        let header_sum = header_checksum(INDEX_FORMAT_VERSION, &out[..HEADER_LEN], &table);
         out[40..48].copy_from_slice(&header_sum.to_le_bytes());
         let body_sum = xxh3_64(&out[HEADER_LEN..]);
         out[48..56].copy_from_slice(&body_sum.to_le_bytes());
@@ -346,9 +389,14 @@ fn align8(n: usize) -> usize {
     n.div_ceil(8) * 8
 }
 
-fn header_checksum(head: &[u8], table: &[u8]) -> u64 {
-    let mut buf = Vec::with_capacity(head.len() + table.len());
-    buf.extend_from_slice(head);
+/// The header checksum of a file of format `version`: over the header's first 40 bytes, the
+/// mark digest (from version 5) and the section table.
+fn header_checksum(version: u32, head: &[u8], table: &[u8]) -> u64 {
+    let mut buf = Vec::with_capacity(HEADER_LEN + table.len());
+    buf.extend_from_slice(&head[..40]);
+    if version >= 5 {
+        buf.extend_from_slice(&head[56..64]);
+    }
     buf.extend_from_slice(table);
     xxh3_64(&buf)
 }
@@ -364,6 +412,8 @@ pub struct IndexFile {
     backing: Backing,
     sections: [(usize, usize); SECTION_SLOTS],
     pub path: PathBuf,
+    /// The analysis its fingerprints were made with.
+    pub stamp: Stamp,
 }
 
 /// A section table entry as read: its section, byte range and checksum.
@@ -403,7 +453,7 @@ impl IndexFile {
         kind: FileKind,
         file: Option<File>,
     ) -> Result<IndexFile, FormatError> {
-        let mut f = IndexFile { backing, sections: [(0, 0); SECTION_SLOTS], path };
+        let mut f = IndexFile { backing, sections: [(0, 0); SECTION_SLOTS], path, stamp: Stamp::default() };
         let corrupt = |p: &Path, why: Damage| FormatError::Corrupt(p.to_path_buf(), why);
         let bytes = f.bytes();
         if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
@@ -415,29 +465,43 @@ impl IndexFile {
         let table = table_end.and_then(|end| bytes.get(HEADER_LEN..end));
         // The header's checksum decides between a file of another version or other parameters
         // (whole, so refused as such) and a damaged header (a flipped byte in the version field
-        // is damage when the header sums right with this version in it).
+        // is damage when the header sums right with a version read here in it).
         let sums_with = |version: u32| {
             table.is_some_and(|t| {
-                let mut head = bytes[..40].to_vec();
+                let mut head = bytes[..HEADER_LEN].to_vec();
                 head[8..12].copy_from_slice(&version.to_le_bytes());
-                header_checksum(&head, t) == word(bytes, 40)
+                header_checksum(version, &head, t) == word(bytes, 40)
             })
         };
+        let readable = OLDEST_READABLE_FORMAT_VERSION..=INDEX_FORMAT_VERSION;
         let version = field(8);
         let whole = sums_with(version);
-        if version != INDEX_FORMAT_VERSION && !sums_with(INDEX_FORMAT_VERSION) {
+        if !readable.contains(&version) && !readable.clone().any(sums_with) {
             let damaged = if whole { "" } else { " (or its header is damaged)" };
             return Err(FormatError::Incompatible(
                 f.path.clone(),
                 format!(
-                    "index format version {version}, this chachong reads version {INDEX_FORMAT_VERSION}{damaged}"
+                    "index format version {version}, this chachong reads versions \
+                     {OLDEST_READABLE_FORMAT_VERSION} to {INDEX_FORMAT_VERSION}{damaged}"
                 ),
             ));
         }
-        if !whole {
+        if !whole || !readable.contains(&version) {
             let why = if table.is_none() { Damage::TruncatedTable } else { Damage::HeaderChecksum };
             return Err(corrupt(&f.path, why));
         }
+        let stamp = if version >= 5 {
+            let flags = field(36);
+            if flags & !Stamp::FOLDED != 0 {
+                return Err(FormatError::Incompatible(
+                    f.path.clone(),
+                    format!("analysis flags {flags:#x} this chachong does not know"),
+                ));
+            }
+            Stamp { fold_traditional: flags & Stamp::FOLDED != 0, marks: word(bytes, 56) }
+        } else {
+            Stamp::default()
+        };
         let params = [field(16), field(20), field(24), field(28)];
         let ours = [HASH_XXH3_64, SHINGLE_WORDS as u32, WINNOW_WINDOW as u32, ANALYSIS_VERSION];
         if params != ours {
@@ -488,6 +552,7 @@ impl IndexFile {
         for e in entries {
             f.sections[e.section as usize] = (e.offset, e.len);
         }
+        f.stamp = stamp;
         Ok(f)
     }
 
@@ -605,7 +670,11 @@ mod tests {
     use super::*;
 
     fn sample() -> Vec<u64> {
-        let mut w = Writer::new(FileKind::Segment);
+        sample_stamped(Stamp::default())
+    }
+
+    fn sample_stamped(stamp: Stamp) -> Vec<u64> {
+        let mut w = Writer::new(FileKind::Segment, stamp);
         w.u32s(Section::DocStart, vec![0, 2, 3]);
         w.u64s(Section::PostKeys, vec![5, 9, u64::MAX]);
         w.bytes(Section::Names, "乙.txt甲.txt".as_bytes().to_vec());
@@ -660,7 +729,9 @@ mod tests {
         bytes[at] = value;
         if seal {
             let count = u32::from_le_bytes(bytes[32..36].try_into().unwrap()) as usize;
-            let sum = header_checksum(&bytes[..40], &bytes[HEADER_LEN..HEADER_LEN + count * TABLE_ENTRY_LEN]);
+            let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+            let table = bytes[HEADER_LEN..HEADER_LEN + count * TABLE_ENTRY_LEN].to_vec();
+            let sum = header_checksum(version, &bytes[..HEADER_LEN], &table);
             bytes[40..48].copy_from_slice(&sum.to_le_bytes());
         }
         words
@@ -671,7 +742,8 @@ mod tests {
         let err = IndexFile::from_words(with_field(8, 99, true), FileKind::Segment).err().unwrap();
         assert!(matches!(err, FormatError::Incompatible(..)));
         let want = format!(
-            "(in memory): index format version 99, this chachong reads version {INDEX_FORMAT_VERSION}"
+            "(in memory): index format version 99, this chachong reads versions \
+             {OLDEST_READABLE_FORMAT_VERSION} to {INDEX_FORMAT_VERSION}"
         );
         assert_eq!(err.to_string(), want);
         let err = IndexFile::from_words(with_field(20, 5, true), FileKind::Segment).err().unwrap();
@@ -680,7 +752,7 @@ mod tests {
 
     #[test]
     fn a_damaged_header_byte_is_damage_not_another_version() {
-        for at in [8, 9, 16, 20, 24, 28] {
+        for at in [8, 9, 16, 20, 24, 28, 36, 56] {
             let err = IndexFile::from_words(with_field(at, 0x5a, false), FileKind::Segment).err().unwrap();
             assert!(matches!(err, FormatError::Corrupt(_, Damage::HeaderChecksum)), "byte {at}: {err}");
         }
@@ -690,14 +762,42 @@ mod tests {
         bytes[44] ^= 1;
         let err = IndexFile::from_words(words, FileKind::Segment).err().unwrap();
         assert!(matches!(err, FormatError::Incompatible(..)));
-        let want = format!("reads version {INDEX_FORMAT_VERSION} (or its header is damaged)");
+        let want = format!("to {INDEX_FORMAT_VERSION} (or its header is damaged)");
         assert!(err.to_string().ends_with(&want), "{err}");
+    }
+
+    #[test]
+    fn the_analysis_stamp_reads_back() {
+        let stamp = Stamp { fold_traditional: true, marks: 0x1234_5678_9abc_def0 };
+        let f = IndexFile::from_words(sample_stamped(stamp), FileKind::Segment).unwrap();
+        assert_eq!(f.stamp, stamp);
+        assert_eq!(IndexFile::from_words(sample(), FileKind::Segment).unwrap().stamp, Stamp::default());
+        // A flag this version does not know: refused, not read as unfolded.
+        let err = IndexFile::from_words(with_field(36, 2, true), FileKind::Segment).err().unwrap();
+        assert!(matches!(err, FormatError::Incompatible(..)), "{err}");
+    }
+
+    #[test]
+    fn a_format_4_file_is_read_with_the_default_analysis() {
+        // Format 4: no stamp, and bytes 56..64 (zero) outside the header checksum.
+        let mut words = with_field(8, 4, true);
+        let f = IndexFile::from_words(words.clone(), FileKind::Segment).unwrap();
+        assert_eq!((f.stamp, f.u64s(Section::PostKeys)), (Stamp::default(), &[5, 9, u64::MAX][..]));
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        bytes[8] = 3;
+        let err = IndexFile::from_words(words, FileKind::Segment).err().unwrap();
+        assert!(matches!(err, FormatError::Corrupt(_, Damage::HeaderChecksum)), "{err}");
+        let err = IndexFile::from_words(with_field(8, 3, true), FileKind::Segment).err().unwrap();
+        assert!(
+            err.to_string().contains("index format version 3, this chachong reads versions 4 to"),
+            "{err}"
+        );
     }
 
     #[test]
     fn fenced_lookups_agree_with_a_plain_binary_search() {
         let keys: Vec<u64> = (0..5000u64).map(|i| i / 3 * 7).collect();
-        let mut w = Writer::new(FileKind::Segment);
+        let mut w = Writer::new(FileKind::Segment, Stamp::default());
         w.keys(Section::PostKeys, Section::PostKeysFence, keys.clone());
         let f = IndexFile::from_words(w.finish(), FileKind::Segment).unwrap();
         assert_eq!(f.u64s(Section::PostKeysFence).len(), 10);

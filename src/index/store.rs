@@ -14,7 +14,7 @@
 
 use super::build::{segment_words, FileMeta, SegmentDoc, StoredText};
 use super::merge::{compact, kmerge};
-use super::segment::{Damage, FileKind, FormatError, IndexFile, Section, Writer};
+use super::segment::{Damage, FileKind, FormatError, IndexFile, Section, Stamp, Writer};
 use super::{fingerprint_document, Index, Removed};
 use crate::analyze::Analyzer;
 use crate::corpus::{corpus_files, relative_name, CorpusDoc, CorpusError};
@@ -103,6 +103,13 @@ pub enum StoreError {
     BadManifest(PathBuf),
     /// The corpus folder itself is unusable (missing, empty, unreadable).
     Corpus(CorpusError),
+    /// The index was built with another analysis than the run's (`--fold-traditional`,
+    /// `--marks`): its fingerprints are not the run's, and would match nothing.
+    OtherAnalysis {
+        dir: PathBuf,
+        index: Stamp,
+        run: Stamp,
+    },
 }
 
 impl std::fmt::Display for StoreError {
@@ -124,6 +131,13 @@ impl std::fmt::Display for StoreError {
                 "{e}.\nRebuild the index with `chachong index --rebuild --corpus DIR` (or check without it: --no-index)"
             ),
             StoreError::Corpus(why) => write!(f, "{why}"),
+            StoreError::OtherAnalysis { dir, index, run } => write!(
+                f,
+                "{}: the index was built with {index}; this run uses {run}.\nBuild it anew with the \
+                 run's options (`chachong index --rebuild --corpus DIR` and the same flags), or give \
+                 another folder with --index DIR",
+                dir.display()
+            ),
             StoreError::BadManifest(p) => write!(
                 f,
                 "{}: not a chachong index manifest.\nRebuild the index with `chachong index --rebuild --corpus DIR`",
@@ -204,8 +218,8 @@ fn read_deletes(f: &IndexFile) -> Result<Removed, FormatError> {
     })
 }
 
-fn deletes_words(r: &Removed) -> Vec<u64> {
-    let mut w = Writer::new(FileKind::Deletes);
+fn deletes_words(r: &Removed, stamp: Stamp) -> Vec<u64> {
+    let mut w = Writer::new(FileKind::Deletes, stamp);
     let tombstones: Vec<u64> = r.tombstones.iter().map(|&(s, d)| (s as u64) << 32 | d as u64).collect();
     w.u64s(Section::Tombstones, tombstones);
     w.u64s(Section::DfDeltaKeys, r.df_keys.clone());
@@ -312,10 +326,12 @@ pub fn update<'a>(
     opts: UpdateOptions,
     progress: &Progress,
 ) -> Result<(Index, UpdateReport), StoreError> {
+    let stamp = analyzer().stamp();
     if !root.is_dir() {
         // The corpus moved or its share is offline: a stored index still answers.
         return match open(dir)? {
             Some(index) if !opts.rebuild && index.docs > 0 => {
+                same_analysis(dir, &index, stamp)?;
                 (progress.say)(&format!(
                     "corpus folder {} not found; using the index as stored ({} documents)",
                     root.display(),
@@ -338,6 +354,7 @@ pub fn update<'a>(
     // another process rebuilds, and from an index it cannot write (a read-only share).
     if !opts.rebuild && !opts.compact {
         if let Some(current) = open(dir)? {
+            same_analysis(dir, &current, stamp)?;
             let diff = diff(&current, &found);
             if diff.is_empty() {
                 report.unchanged = diff.unchanged;
@@ -360,6 +377,7 @@ pub fn update<'a>(
     // leaves the old index answering.
     let mut manifest = if opts.rebuild { Manifest::default() } else { on_disk.clone() };
     let current = open_files(dir, &manifest)?;
+    same_analysis(dir, &current, stamp)?;
     let Diff { to_add, removed_docs, added, changed, removed, unchanged } = diff(&current, &found);
     (report.added, report.changed, report.removed, report.unchanged) = (added, changed, removed, unchanged);
     let to_add: Vec<&Found> = to_add.into_iter().map(|i| &found[i]).collect();
@@ -376,7 +394,7 @@ pub fn update<'a>(
         if batch_bytes >= SEGMENT_BATCH_BYTES || i + 1 == to_add.len() {
             let docs = fingerprint_batch(analyzer(), &batch, progress, &mut report.errors);
             if !docs.is_empty() {
-                write_file(dir, &segment_name(next), segment_words(&docs), FileKind::Segment)?;
+                write_file(dir, &segment_name(next), segment_words(&docs, stamp), FileKind::Segment)?;
                 new_segments.push(next);
                 next += 1;
                 report.segments_written += 1;
@@ -402,7 +420,7 @@ pub fn update<'a>(
             None => Removed::default(),
         };
         add_removals(&current, root, analyzer(), &removed_docs, &mut removed);
-        write_file(dir, &deletes_name(next), deletes_words(&removed), FileKind::Deletes)?;
+        write_file(dir, &deletes_name(next), deletes_words(&removed, current.stamp), FileKind::Deletes)?;
         manifest.deletes = Some(next);
         next += 1;
     }
@@ -433,6 +451,15 @@ pub fn update<'a>(
     }
     remove_unnamed(dir, &manifest);
     Ok((index, report))
+}
+
+/// Refuses an index (in `dir`) built with another analysis than `run`: its fingerprints would
+/// match nothing the run looks up. An index of no segment has no analysis yet.
+fn same_analysis(dir: &Path, index: &Index, run: Stamp) -> Result<(), StoreError> {
+    if index.parts().is_empty() || index.stamp == run {
+        return Ok(());
+    }
+    Err(StoreError::OtherAnalysis { dir: dir.to_path_buf(), index: index.stamp, run })
 }
 
 /// How the corpus on disk differs from an index.

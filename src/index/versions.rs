@@ -55,11 +55,17 @@ pub fn families(sketches: &[&[u64]]) -> Vec<usize> {
     (0..sketches.len()).map(|i| root(&mut family, i)).collect()
 }
 
-/// How many independent documents (version families) `sketches` hold, without comparing every
-/// pair: versions share most of their smallest hashes, so only documents that share one of their
-/// [`VERSION_BUCKET_HASHES`] smallest are compared. A hash shared by more than
-/// [`VERSION_BUCKET_MAX`] documents is a phrase of the genre, not the mark of one text.
+/// How many independent documents (version families) `sketches` hold ([`family_ids`]).
 pub fn count_families<'a>(sketches: impl Iterator<Item = &'a [u64]>) -> usize {
+    let ids = family_ids(sketches);
+    ids.iter().enumerate().filter(|&(d, &f)| f as usize == d).count()
+}
+
+/// The version family of each of `sketches` (the number of its first member), without comparing
+/// every pair: versions share most of their smallest hashes, so only documents that share one of
+/// their [`VERSION_BUCKET_HASHES`] smallest are compared. A hash shared by more than
+/// [`VERSION_BUCKET_MAX`] documents is a phrase of the genre, not the mark of one text.
+pub fn family_ids<'a>(sketches: impl Iterator<Item = &'a [u64]>) -> Vec<u32> {
     let sketches: Vec<&[u64]> = sketches.collect();
     let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
     for (d, s) in sketches.iter().enumerate() {
@@ -92,7 +98,7 @@ pub fn count_families<'a>(sketches: impl Iterator<Item = &'a [u64]>) -> usize {
             }
         }
     }
-    (0..sketches.len()).filter(|&d| root(&mut family, d) == d).count()
+    (0..sketches.len()).map(|d| root(&mut family, d) as u32).collect()
 }
 
 fn root(family: &mut [usize], mut i: usize) -> usize {

@@ -71,6 +71,12 @@ pub enum Reason {
     NotPdf,
     #[error("damaged PDF file: {0}")]
     PdfDamaged(String),
+    /// Pages that cannot be read, described: `page 2 of 3 cannot be read (…)`.
+    #[error(
+        "damaged PDF file: {0}, so none of it is checked: save it again from the program that made \
+         it, or check the .docx it was made from"
+    )]
+    PdfPages(String),
     #[error("password-protected PDF: save an unprotected copy first")]
     PdfProtected,
     #[error("the PDF has over {0} characters; refused")]
@@ -186,6 +192,7 @@ impl Reason {
             | DocxInflate { .. }
             | ReaderFailed(..)
             | PdfDamaged(_)
+            | PdfPages(_)
             | PdfText(_)
             | PdfPage(_) => Kind::Damaged,
             DocxOle2 | PdfProtected => Kind::Protected,

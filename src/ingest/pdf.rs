@@ -8,7 +8,9 @@
 //! starts a paragraph when it is indented, follows a short line, or follows a wide vertical gap.
 //! The document text is the paragraphs joined with `\n` (see docs/report-format.md).
 
+use pdf_extract::{Dictionary, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use std::collections::HashSet;
 
 use super::Reason;
 
@@ -36,6 +38,7 @@ fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Glyph>>, Reason> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(Reason::PdfProtected);
     }
+    damaged_pages(&doc)?;
     let mut dev = Collector::default();
     match pdf_extract::output_doc(&doc, &mut dev) {
         Ok(()) => {}
@@ -46,6 +49,126 @@ fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Glyph>>, Reason> {
     }
     dev.end_page().map_err(|e| Reason::PdfPage(describe(&e)))?;
     Ok(dev.pages)
+}
+
+/// Refuses a PDF with a page that cannot be read. pdf-extract draws such a page as a blank one
+/// without a word (lopdf skips a page object that does not parse, a content stream that is not
+/// there, and inflates a damaged stream as far as it goes), so the document would be checked
+/// without it, and one whose pages are all damaged would pass for a scan.
+fn damaged_pages(doc: &pdf_extract::Document) -> Result<(), Reason> {
+    let root = doc
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .map_err(|_| Reason::PdfDamaged("its page tree cannot be found".into()))?;
+    let mut walk = PageWalk { doc, seen: HashSet::from([root]), pages: 0, damaged: Vec::new() };
+    walk.kids(root, 0);
+    let Some((first, why)) = walk.damaged.first() else { return Ok(()) };
+    let pages = match walk.damaged.len() {
+        1 => format!("page {first} of {} cannot be read ({why})", walk.pages),
+        n => {
+            let shown: Vec<String> =
+                walk.damaged.iter().take(MAX_PAGES_NAMED).map(|(p, _)| p.to_string()).collect();
+            let more = if n > MAX_PAGES_NAMED {
+                format!(" and {} more", n - MAX_PAGES_NAMED)
+            } else {
+                String::new()
+            };
+            format!("pages {}{more} of {} cannot be read (page {first}: {why})", shown.join(", "), walk.pages)
+        }
+    };
+    Err(Reason::PdfPages(pages))
+}
+
+/// Damaged pages named in a refusal at most; the count says how many more there are.
+const MAX_PAGES_NAMED: usize = 5;
+
+/// Page-tree nodes deeper than this are not followed (lopdf's own limit is 256).
+const MAX_TREE_DEPTH: usize = 256;
+
+/// A walk of the page tree in page order, numbering pages as readers do.
+struct PageWalk<'a> {
+    doc: &'a pdf_extract::Document,
+    /// Tree nodes met, so that a tree pointing back into itself ends.
+    seen: HashSet<ObjectId>,
+    pages: usize,
+    /// Damaged pages: their number and what is wrong.
+    damaged: Vec<(usize, &'static str)>,
+}
+
+impl PageWalk<'_> {
+    fn kids(&mut self, node: ObjectId, depth: usize) {
+        let doc = self.doc;
+        let Ok(kids) =
+            doc.get_dictionary(node).and_then(|d| d.get_deref(b"Kids", doc)).and_then(Object::as_array)
+        else {
+            return;
+        };
+        for kid in kids {
+            let Ok(id) = kid.as_reference() else { continue };
+            if !self.seen.insert(id) {
+                continue;
+            }
+            match doc.get_dictionary(id) {
+                Ok(d) if d.get(b"Kids").is_ok() || d.get_type().is_ok_and(|t| t == b"Pages") => {
+                    if depth < MAX_TREE_DEPTH {
+                        self.kids(id, depth + 1);
+                    }
+                }
+                Ok(page) => {
+                    self.pages += 1;
+                    if let Err(why) = content_of(doc, page) {
+                        self.damaged.push((self.pages, why));
+                    }
+                }
+                Err(_) => {
+                    self.pages += 1;
+                    self.damaged.push((self.pages, "its page object is damaged"));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a page's content streams are there, inflate whole and parse; a page without
+/// `/Contents` is a blank page.
+fn content_of(doc: &pdf_extract::Document, page: &Dictionary) -> Result<(), &'static str> {
+    let Ok(contents) = page.get(b"Contents") else { return Ok(()) };
+    let ids: Vec<ObjectId> = match contents {
+        Object::Reference(id) => match doc.get_object(*id) {
+            Ok(Object::Array(parts)) => parts.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            _ => vec![*id],
+        },
+        Object::Array(parts) => parts.iter().filter_map(|o| o.as_reference().ok()).collect(),
+        _ => return Err("its /Contents is not a content stream"),
+    };
+    let mut content = Vec::new();
+    for id in ids {
+        let stream = doc
+            .get_object(id)
+            .and_then(Object::as_stream)
+            .map_err(|_| "its content stream is missing or damaged")?;
+        // lopdf keeps what inflated before the damage and says nothing: inflate it whole here.
+        if stream.filters().is_ok_and(|f| f.first() == Some(&&b"FlateDecode"[..]))
+            && !inflates(&stream.content)
+        {
+            return Err("its content stream does not inflate");
+        }
+        let data = stream.decompressed_content().map_err(|_| "its content stream cannot be decoded")?;
+        content.extend_from_slice(&data);
+        content.push(b'\n');
+    }
+    pdf_extract::content::Content::decode(&content).map_err(|_| "its content stream does not parse")?;
+    Ok(())
+}
+
+/// Whether `data` is a whole zlib stream; one whose only fault is its checksum counts, as lopdf
+/// reads those (some encrypting writers get it wrong).
+fn inflates(data: &[u8]) -> bool {
+    use std::io::Read;
+    let whole = |mut r: Box<dyn Read + '_>| std::io::copy(&mut r, &mut std::io::sink()).is_ok();
+    whole(Box::new(flate2::read::ZlibDecoder::new(data)))
+        || data.get(2..).is_some_and(|raw| whole(Box::new(flate2::read::DeflateDecoder::new(raw))))
 }
 
 fn describe(e: &OutputError) -> String {

@@ -54,10 +54,10 @@ pub fn render(review: &Review) -> String {
     let _ = writeln!(h, "<h1>查重报告 <small>chachong {version}</small></h1>");
     let mut wher = Vec::new();
     if let Some(d) = &review.report_dir {
-        wher.push(format!("报告 report: {}", esc(&d.display().to_string())));
+        wher.push(format!("{}: {}", bi("报告", "report"), esc(&d.display().to_string())));
     }
     if let Some(c) = &review.corpus {
-        wher.push(format!("语料 corpus: {}", esc(&c.display().to_string())));
+        wher.push(format!("{}: {}", bi("语料", "corpus"), esc(&c.display().to_string())));
     }
     if !wher.is_empty() {
         let _ = writeln!(h, "<p class=\"where\">{}</p>", wher.join(" · "));
@@ -77,10 +77,14 @@ pub fn render(review: &Review) -> String {
         }
         h.push_str("</ol></nav>\n");
     }
-    h.push_str(
-        "<p class=\"legend\"><mark class=\"cp\">复制 copied</mark><mark class=\"bp\">套话 boilerplate</mark>\
-         <span class=\"fl\">模板网站痕迹 template-site mark</span>\
-         <span class=\"hint\">点击段落查看来源 · click a paragraph to see its source</span></p>\n</header>\n<main>\n",
+    let _ = write!(
+        h,
+        "<p class=\"legend\"><mark class=\"cp\">{}</mark><mark class=\"bp\">{}</mark>\
+         <span class=\"fl\">{}</span><span class=\"hint\">{}</span></p>\n</header>\n<main>\n",
+        bi("复制", "copied"),
+        bi("套话", "boilerplate"),
+        bi("模板网站痕迹", "template-site mark"),
+        bi("点击段落查看来源 ·", "click a paragraph to see its source")
     );
     for (i, d) in review.drafts.iter().enumerate() {
         cover(&mut h, i + 1, d, review.corpus.as_deref());
@@ -88,8 +92,8 @@ pub fn render(review: &Review) -> String {
     }
     let _ = write!(
         h,
-        "</main>\n<footer>chachong {version} · 本文件可离线查看 this file works offline: nothing is loaded from the network</footer>\n\
-         <script>{JS}</script>\n</body>\n</html>\n"
+        "</main>\n<footer>chachong {version} · {}</footer>\n<script>{JS}</script>\n</body>\n</html>\n",
+        bi("本文件可离线查看", "this file works offline: nothing is loaded from the network")
     );
     h
 }
@@ -190,11 +194,13 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
         Some(s) => {
             let _ = writeln!(
                 h,
-                "<div class=\"stat main\"><span class=\"label\">总文字复制比 copied</span>\
+                "<div class=\"stat main\"><span class=\"label\">{}</span>\
                  <span class=\"value\" data-stat=\"copied_ratio\">{}</span></div>\n\
-                 <div class=\"stat\"><span class=\"label\">套话 boilerplate</span>\
+                 <div class=\"stat\"><span class=\"label\">{}</span>\
                  <span class=\"value\" data-stat=\"boilerplate_ratio\">{}</span></div>",
+                bi("总文字复制比", "copied"),
                 pct(s.copied_ratio),
+                bi("套话", "boilerplate"),
                 pct(s.boilerplate_ratio)
             );
         }
@@ -202,19 +208,21 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
             "<div class=\"stat\"><span class=\"none\">documents.csv has no row for this draft</span></div>\n",
         ),
     }
-    let counts: Vec<String> = VERDICTS.iter().map(|&v| format!("{} {}", d.count(v), verdict_zh(v))).collect();
+    let counts: Vec<String> =
+        VERDICTS.iter().map(|&v| format!("{} {}", d.count(v), bi(verdict_zh(v), &v.to_string()))).collect();
     let _ = writeln!(
         h,
-        "<div class=\"stat\"><span class=\"label\">段落 paragraphs</span><span class=\"value\">{}</span>\
+        "<div class=\"stat\"><span class=\"label\">{}</span><span class=\"value\">{}</span>\
          <span class=\"sub\">{}</span></div>\n</div>",
+        bi("段落", "paragraphs"),
         d.paragraphs.len(),
         counts.join(" · ")
     );
 
     let flagged: Vec<&ParaView> = d.paragraphs.iter().filter(|p| !p.row.flags.is_empty()).collect();
-    h.push_str("<div class=\"flags\"><h3>模板网站痕迹 template-site flags</h3>");
+    let _ = write!(h, "<div class=\"flags\"><h3>{}</h3>", bi("模板网站痕迹", "template-site flags"));
     if flagged.is_empty() {
-        h.push_str("<p class=\"none\">无 none</p>");
+        let _ = write!(h, "<p class=\"none\">{}</p>", bi("无", "none"));
     } else {
         h.push_str("<ul>\n");
         for p in flagged {
@@ -234,9 +242,13 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
     }
     h.push_str("</div>\n</div>\n<div class=\"srcs\">\n");
     if d.sources.is_empty() {
-        h.push_str("<p class=\"none\">没有复制来源 no source copied from</p>\n");
+        let _ = writeln!(h, "<p class=\"none\">{}</p>", bi("没有复制来源", "no source copied from"));
     } else {
-        h.push_str("<table class=\"sources\"><caption>主要来源 top sources</caption><tbody>\n");
+        let _ = writeln!(
+            h,
+            "<table class=\"sources\"><caption>{}</caption><tbody>",
+            bi("主要来源", "top sources")
+        );
         let top = d.sources.first().map_or(1.0, |s| s.ratio).max(1e-9);
         for s in d.sources.iter().take(REVIEW_HTML_SOURCES) {
             let _ = writeln!(
@@ -264,18 +276,26 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
     for v in VERDICTS {
         let _ = writeln!(
             h,
-            "<label><input type=\"checkbox\" data-verdict=\"{v}\" checked> {} {v} <span class=\"n\">{}</span></label>",
-            verdict_zh(v),
+            "<label><input type=\"checkbox\" data-verdict=\"{v}\" checked> {} <span class=\"n\">{}</span></label>",
+            bi(verdict_zh(v), &v.to_string()),
             d.count(v)
         );
     }
-    h.push_str(
-        "<button type=\"button\" data-open=\"all\">展开全部来源 open all</button>\
-         <button type=\"button\" data-open=\"none\">收起 close all</button>\
-         <span class=\"hint\">点击段落查看来源 click a paragraph to see its source</span>\n</div>\n",
+    let _ = writeln!(
+        h,
+        "<button type=\"button\" data-open=\"all\">{}</button>\
+         <button type=\"button\" data-open=\"none\">{}</button>\
+         <span class=\"hint\">{}</span>\n</div>",
+        bi("展开全部来源", "open all"),
+        bi("收起", "close all"),
+        bi("点击段落查看来源", "click a paragraph to see its source")
     );
     if !d.has_text {
-        h.push_str("<p class=\"problems\">草稿文件未找到 the draft file was not found: paragraphs show the report's excerpts.</p>\n");
+        let _ = writeln!(
+            h,
+            "<p class=\"problems\">{}</p>",
+            bi("草稿文件未找到", "the draft file was not found: paragraphs show the report's excerpts.")
+        );
     }
 
     h.push_str("<ol class=\"paras\">\n");
@@ -298,9 +318,8 @@ fn para(h: &mut String, id: &str, p: &ParaView) {
     h.push_str("<div class=\"dside\"><div class=\"pmeta\">");
     let _ = write!(
         h,
-        "<a class=\"pno\" href=\"#{id}-p{n}\">¶{n}</a><span class=\"vd\">{} {}</span>",
-        verdict_zh(r.verdict),
-        r.verdict,
+        "<a class=\"pno\" href=\"#{id}-p{n}\">¶{n}</a><span class=\"vd\">{}</span>",
+        bi(verdict_zh(r.verdict), &r.verdict.to_string()),
         n = r.para
     );
     if r.verdict != Verdict::Original {
@@ -325,8 +344,8 @@ fn para(h: &mut String, id: &str, p: &ParaView) {
     h.push_str("</div>\n<div class=\"sside\">\n");
     if p.sources.is_empty() {
         let why = match r.verdict {
-            Verdict::Boilerplate => "只有套话，没有单一来源 only 套话: no single source",
-            _ => "语料中没有匹配 no match in the corpus",
+            Verdict::Boilerplate => bi("只有套话，没有单一来源", "only 套话: no single source"),
+            _ => bi("语料中没有匹配", "no match in the corpus"),
         };
         let _ = writeln!(h, "<p class=\"nosrc\">{why}</p>");
     }
@@ -334,15 +353,22 @@ fn para(h: &mut String, id: &str, p: &ParaView) {
         let at = s.para.map(|n| format!("¶{n}")).unwrap_or_default();
         let _ = write!(
             h,
-            "<div class=\"srcpara\" data-source=\"{}\"><div class=\"srchead\">来源 source: <span class=\"file\">{}</span> <span class=\"sno\">{at}</span></div>",
+            "<div class=\"srcpara\" data-source=\"{}\"><div class=\"srchead\">{}: <span class=\"file\">{}</span> <span class=\"sno\">{at}</span></div>",
             esc(&s.source),
+            bi("来源", "source"),
             esc(&s.source)
         );
         match &s.text {
             Some(m) => {
                 let _ = write!(h, "<p class=\"txt\">{}</p>", marked(m, id));
             }
-            None => h.push_str("<p class=\"txt missing\">来源文件未找到 the source file was not found</p>"),
+            None => {
+                let _ = write!(
+                    h,
+                    "<p class=\"txt missing\">{}</p>",
+                    bi("来源文件未找到", "the source file was not found")
+                );
+            }
         }
         h.push_str("</div>\n");
     }
@@ -376,6 +402,12 @@ pub(crate) fn marked(m: &Marked, id: &str) -> String {
         }
     }
     out
+}
+
+/// A label in both languages, both shown; a page that frames the report may show one of them, by
+/// `data-lang="zh"` or `"en"` on the report's root (as `chachong serve`'s language switch does).
+fn bi(zh: &str, en: &str) -> String {
+    format!("<span class=\"l-zh\">{zh}</span><span class=\"l-en\"> {en}</span>")
 }
 
 /// Text made safe for HTML element content and quoted attribute values.

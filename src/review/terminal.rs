@@ -249,14 +249,16 @@ fn bold(s: &str, style: Style) -> String {
 /// Document text made safe for a terminal: control chars (an escape sequence hidden in a corpus
 /// file could rewrite the screen) are shown as their Unicode pictures.
 fn clean(s: &str) -> String {
-    s.chars()
+    let pictured: String = s
+        .chars()
         .map(|c| match c {
             '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
             '\x7f' => '\u{2421}',
-            '\u{80}'..='\u{9f}' => '\u{fffd}',
             c => c,
         })
-        .collect()
+        .collect();
+    // C1 controls and the bidirectional controls, which could show a name or a sentence reversed.
+    crate::names::terminal_safe(&pictured).into_owned()
 }
 
 /// Whether a flag of the `flags` column is a finding of [`crate::findings`] rather than a mark.

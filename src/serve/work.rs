@@ -14,7 +14,7 @@ use crate::index::store::{Progress, UpdateOptions, UpdateReport};
 use crate::ingest::read_document_with;
 use crate::open::{self, Access};
 use crate::params::{SERVE_LIST_DOCS, SERVE_MAX_DRAFTS, SERVE_MAX_JOBS};
-use crate::report::{is_empty, status, write_run, DraftReport, Unchecked};
+use crate::report::{is_empty, is_finding, status, write_run, DraftReport, Unchecked};
 use crate::review::{self, pct, Review};
 use crate::table::Lang;
 use serde_json::{json, Value};
@@ -475,6 +475,13 @@ impl App {
                 Err(e) => unchecked.push(Unchecked { draft: name.clone(), reason: e.reason.to_string() }),
             }
         }
+        // Drafts checked together are compared with each other too, as `check` compares them.
+        if reports.len() > 1 {
+            let read: Vec<(PathBuf, String)> =
+                drafts.iter().filter(|(_, n)| reports.iter().any(|r| &r.draft == n)).cloned().collect();
+            let twins = crate::findings::batch::twins_of_files(checker.analyzer, &checker.settings, &read);
+            crate::findings::batch::annotate(&mut reports, twins);
+        }
         let open = open_ids(&reports);
         let mut finished = Finished { reports, unchecked, report_dir: None, review: None, open };
         if !finished.reports.is_empty() {
@@ -557,11 +564,21 @@ fn report_view(r: &DraftReport) -> Value {
     let count = |v: Verdict| r.paragraphs.iter().filter(|p| p.verdict == v).count();
     let sources: Vec<Value> =
         r.sources.iter().take(5).map(|x| json!({"name": x.source, "share": pct(x.ratio)})).collect();
+    // Template-site marks; the findings on the batch are listed apart.
     let flags: Vec<Value> = r
         .paragraphs
         .iter()
-        .filter(|p| !p.flags.is_empty())
-        .map(|p| json!({"para": p.para, "flags": p.flags.iter().map(|f| f.to_string()).collect::<Vec<_>>()}))
+        .filter_map(|p| {
+            let marks: Vec<String> =
+                p.flags.iter().filter(|f| !is_finding(f)).map(|f| f.to_string()).collect();
+            (!marks.is_empty()).then(|| json!({"para": p.para, "flags": marks}))
+        })
+        .collect();
+    let twins: Vec<Value> = r
+        .findings
+        .twins
+        .iter()
+        .map(|t| json!({"para": t.para, "partner": t.partner, "partner_para": t.partner_para, "share": pct(t.share)}))
         .collect();
     json!({
         "name": r.draft,
@@ -578,6 +595,7 @@ fn report_view(r: &DraftReport) -> Value {
         },
         "sources": sources,
         "flags": flags,
+        "twins": twins,
     })
 }
 

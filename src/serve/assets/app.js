@@ -36,6 +36,8 @@
       none: '无',
       paras: '{0} 段',
       counts: '复制 {0} · 部分复制 {1} · 套话 {2} · 原创 {3}',
+      batch_twins: '与同批其他草稿相同的段落：',
+      twin: '¶{0} = {1} ¶{2}（相同 {3}）',
       err_too_large: '文件太大（{0}），上限为 {1}',
       err_empty: '文件是空的',
       err_bad_name: '文件名不安全，未保存：{0}',
@@ -84,6 +86,8 @@
       none: 'none',
       paras: '{0} paragraphs',
       counts: 'copied {0} · partly {1} · boilerplate {2} · original {3}',
+      batch_twins: 'Same text as other drafts of this batch: ',
+      twin: '¶{0} = {1} ¶{2} ({3} the same)',
       err_too_large: 'the file is too large ({0}); the limit is {1}',
       err_empty: 'the file is empty',
       err_bad_name: 'unsafe file name, not stored: {0}',
@@ -159,6 +163,7 @@
     }
     document.title = t('title') + ' · chachong';
     renderDrafts();
+    reportLang();
     if (lastJob) { renderJob(lastJob); }
     if (lastCorpus) { renderCorpus(lastCorpus); }
   }
@@ -349,6 +354,19 @@
       }
       tr.appendChild(fl);
       body.appendChild(tr);
+      // Drafts checked together are compared with each other: what one shares with another.
+      if (r.twins.length > 0) {
+        var row = el('tr', 'twins');
+        row.setAttribute('data-draft', r.name);
+        var cell = el('td', '', t('batch_twins'));
+        cell.colSpan = 6;
+        r.twins.forEach(function (w, k) {
+          if (k > 0) { cell.appendChild(document.createTextNode(' · ')); }
+          cell.appendChild(el('span', 'twin', t('twin', w.para, w.partner, w.partner_para, w.share)));
+        });
+        row.appendChild(cell);
+        body.appendChild(row);
+      }
     });
     var dl = $('downloads');
     while (dl.childNodes.length > 1) { dl.removeChild(dl.lastChild); }
@@ -369,11 +387,20 @@
     }
   }
 
+  // The report names things in both languages; framed here, it shows the page's one.
+  function reportLang() {
+    var doc = $('report').contentDocument;
+    if (!doc || !doc.documentElement) { return; }
+    doc.documentElement.setAttribute('data-lang', lang);
+    doc.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }
+
   // The report keeps its own page; the frame grows with it, so the page scrolls as one.
   function fitFrame() {
     var frame = $('report');
     var doc = frame.contentDocument;
     if (!doc || !doc.documentElement) { return; }
+    reportLang();
     var fit = function () { frame.style.height = (doc.documentElement.scrollHeight + 4) + 'px'; };
     fit();
     if (window.ResizeObserver && doc.body) { new ResizeObserver(fit).observe(doc.body); }
