@@ -8,7 +8,63 @@ use crate::ingest::{read_document, read_document_with, Document, IngestError, Pa
 use crate::walk::{walk, Filter, Note, Walk};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+/// Why a corpus folder gives no corpus.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    #[error("{}: cannot open the corpus folder: {source}", root.display())]
+    Open { root: PathBuf, source: std::io::Error },
+    /// The folder is gone, and the index that could stand in for it too.
+    #[error("{}: cannot open the corpus folder", root.display())]
+    Missing { root: PathBuf },
+    #[error("{}: the corpus must be a folder", root.display())]
+    NotAFolder { root: PathBuf },
+    /// No file below the folder is a document; `unreadable` is the first folder that could not
+    /// be listed, which may be why.
+    #[error(
+        "{}: no documents ({}) found in the corpus folder{}",
+        root.display(),
+        crate::ingest::SUPPORTED,
+        unreadable.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+    )]
+    NoDocuments { root: PathBuf, unreadable: Option<Note> },
+    /// Every document failed to read: `first` is the first error, `more` the number of others.
+    #[error(
+        "{}: none of the corpus files could be read{}",
+        root.display(),
+        first.as_ref().map_or(String::new(), |e| if *more > 0 {
+            format!(" ({e}; and {more} more)")
+        } else {
+            format!(" ({e})")
+        })
+    )]
+    NoneReadable { root: PathBuf, first: Option<Box<IngestError>>, more: usize },
+}
+
+impl CorpusError {
+    /// [`CorpusError::NoneReadable`] for the corpus below `root`, whose files all failed so.
+    pub fn none_readable(root: &Path, errors: Vec<IngestError>) -> CorpusError {
+        let more = errors.len().saturating_sub(1);
+        let first = errors.into_iter().next().map(Box::new);
+        CorpusError::NoneReadable { root: root.to_path_buf(), first, more }
+    }
+}
+
+/// A document whose text stored in the index is damaged and whose file differs or is gone: it
+/// is checked as empty paragraphs, so that offsets stay valid. The caller tells the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{}: the stored text of {name} is damaged and the file differs or is gone; rebuild the index \
+     with `chachong index --rebuild`",
+    index_file.display()
+)]
+pub struct DamagedText {
+    /// The index file holding the text.
+    pub index_file: PathBuf,
+    /// The document's report name.
+    pub name: String,
+}
 
 /// A corpus document and its name in reports: the path relative to the corpus root, `/`-separated,
 /// shown losslessly ([`crate::names`]), so two files never share one.
@@ -23,23 +79,16 @@ pub struct CorpusDoc {
 /// of (unreadable folders, special files, chachong's own reports); files that are not documents
 /// pass silently, as a corpus folder holds many. Lock files are only counted, for the caller's
 /// one note per run ([`Note::lock_files`]).
-pub fn corpus_files(root: &Path) -> Result<Walk, String> {
-    let meta = std::fs::metadata(root)
-        .map_err(|e| format!("{}: cannot open the corpus folder: {e}", root.display()))?;
+pub fn corpus_files(root: &Path) -> Result<Walk, CorpusError> {
+    let meta =
+        std::fs::metadata(root).map_err(|source| CorpusError::Open { root: root.to_path_buf(), source })?;
     if !meta.is_dir() {
-        return Err(format!("{}: the corpus must be a folder", root.display()));
+        return Err(CorpusError::NotAFolder { root: root.to_path_buf() });
     }
     let mut found = walk(root, &Filter::default());
     if found.files.is_empty() {
-        let mut msg = format!(
-            "{}: no documents ({}) found in the corpus folder",
-            root.display(),
-            crate::ingest::SUPPORTED
-        );
-        if let Some(e) = found.notes.iter().find(|n| matches!(n, Note::Unreadable { .. })) {
-            msg.push_str(&format!(" ({e})"));
-        }
-        return Err(msg);
+        let unreadable = found.notes.iter().find(|n| matches!(n, Note::Unreadable { .. })).cloned();
+        return Err(CorpusError::NoDocuments { root: root.to_path_buf(), unreadable });
     }
     found.notes.retain(|n| !matches!(n, Note::NotADocument(_)));
     Ok(found)
@@ -84,6 +133,8 @@ pub struct Corpus {
     /// [`corpus_files`]); the library does not print, the caller says them.
     pub notes: Vec<Note>,
     docs: Docs,
+    /// Stored texts found damaged so far, for [`Corpus::take_damaged`].
+    damaged: Mutex<Vec<DamagedText>>,
 }
 
 /// Where documents' texts come from.
@@ -103,7 +154,7 @@ impl Corpus {
         analyzer: &Analyzer,
         tick: &(dyn Fn(u64) + Sync),
         files_found: &(dyn Fn(u64) + Sync),
-    ) -> Result<(Corpus, Vec<IngestError>), String> {
+    ) -> Result<(Corpus, Vec<IngestError>), CorpusError> {
         Corpus::load_roots(&[root], analyzer, tick, files_found)
     }
 
@@ -115,7 +166,7 @@ impl Corpus {
         analyzer: &Analyzer,
         tick: &(dyn Fn(u64) + Sync),
         files_found: &(dyn Fn(u64) + Sync),
-    ) -> Result<(Corpus, Vec<IngestError>), String> {
+    ) -> Result<(Corpus, Vec<IngestError>), CorpusError> {
         let mut files = Vec::new();
         let mut notes = Vec::new();
         let mut lock_files = 0;
@@ -162,12 +213,12 @@ impl Corpus {
             }
         }
         if docs.is_empty() {
-            return Err(none_readable(root, &errors));
+            return Err(CorpusError::none_readable(root, errors));
         }
         // Documents are numbered by name, as in a stored index.
         docs.sort_by_cached_key(|d| crate::names::bytes_of(&d.name).into_owned());
         let index = Index::build_with(segment, analyzer.stamp());
-        Ok((Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes }, errors))
+        Ok((Corpus::new(root, Docs::Memory(docs), index, notes), errors))
     }
 
     /// An in-memory corpus of documents already read, named as given (names must differ): a batch
@@ -184,7 +235,16 @@ impl Corpus {
             })
             .collect();
         let index = Index::build_with(segment, analyzer.stamp());
-        Corpus { root: root.to_path_buf(), docs: Docs::Memory(docs), index, notes: Vec::new() }
+        Corpus::new(root, Docs::Memory(docs), index, Vec::new())
+    }
+
+    fn new(root: &Path, docs: Docs, index: Index, notes: Vec<Note>) -> Corpus {
+        Corpus { root: root.to_path_buf(), index, notes, docs, damaged: Mutex::new(Vec::new()) }
+    }
+
+    /// The stored texts found damaged since the last call (see [`DamagedText`]), each once.
+    pub fn take_damaged(&self) -> Vec<DamagedText> {
+        std::mem::take(&mut *self.damaged.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Brings the stored index in `dir` up to date with the corpus below `root` (see
@@ -198,7 +258,10 @@ impl Corpus {
     ) -> Result<(Corpus, UpdateReport), StoreError> {
         let (index, mut report) = store::update(dir, root, analyzer, opts, progress)?;
         if index.docs == 0 {
-            return Err(StoreError::Corpus(none_readable(root, &report.errors)));
+            return Err(StoreError::Corpus(CorpusError::none_readable(
+                root,
+                std::mem::take(&mut report.errors),
+            )));
         }
         let mut corpus = Corpus::from_index(root, index);
         corpus.notes = std::mem::take(&mut report.notes);
@@ -208,7 +271,7 @@ impl Corpus {
     /// A corpus answered by an opened stored index, as it is.
     pub fn from_index(root: &Path, index: Index) -> Corpus {
         let docs = Docs::Stored((0..index.docs).map(|_| OnceLock::new()).collect());
-        Corpus { root: root.to_path_buf(), index, docs, notes: Vec::new() }
+        Corpus::new(root, docs, index, Vec::new())
     }
 
     /// The number of documents; ids run from 0 to `len() - 1`.
@@ -249,12 +312,8 @@ impl Corpus {
         match read_document(&path) {
             Ok(doc) if doc.paragraphs.len() == paras => CorpusDoc { name, doc },
             _ => {
-                let said = format!(
-                    "{}: the stored text of {name} is damaged and the file differs or is gone; \
-                     rebuild the index with `chachong index --rebuild`",
-                    part.file.path.display()
-                );
-                eprintln!("chachong: {}", crate::names::terminal_safe(&said));
+                let damaged = DamagedText { index_file: part.file.path.clone(), name: name.clone() };
+                self.damaged.lock().unwrap_or_else(|e| e.into_inner()).push(damaged);
                 let empty = Paragraph { start: 0, end: 0, byte_start: 0, byte_end: 0 };
                 CorpusDoc {
                     name,
@@ -263,18 +322,4 @@ impl Corpus {
             }
         }
     }
-}
-
-/// Why a corpus holds no document: the files that could not be read and why (the first of them),
-/// since the batch ends here and their notes would not be printed.
-fn none_readable(root: &Path, errors: &[IngestError]) -> String {
-    let mut said = format!("{}: none of the corpus files could be read", root.display());
-    if let Some(first) = errors.first() {
-        said.push_str(&format!(" ({first}"));
-        if errors.len() > 1 {
-            said.push_str(&format!("; and {} more", errors.len() - 1));
-        }
-        said.push(')');
-    }
-    said
 }

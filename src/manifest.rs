@@ -39,6 +39,23 @@ pub const MANIFEST_FILE: &str = "chachong-run.txt";
 pub const MANIFEST_HEADER: &str = "# chachong run:";
 
 /// What a run read.
+/// A known line of a manifest that cannot be read: its number (from 1) and text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: cannot read {text:?}")]
+pub struct BadLine {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Why a report folder's manifest could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error("{}: {bad}", path.display())]
+    Bad { path: PathBuf, bad: BadLine },
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     /// The chachong version that wrote the reports.
@@ -117,7 +134,7 @@ impl Manifest {
     }
 
     /// Parses a manifest; lines it does not know are skipped, broken known lines are errors.
-    pub fn parse(text: &str) -> Result<Manifest, String> {
+    pub fn parse(text: &str) -> Result<Manifest, BadLine> {
         let mut m = Manifest::default();
         for (n, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
             let line = line.trim_end_matches('\r');
@@ -125,7 +142,7 @@ impl Manifest {
                 continue;
             }
             let fields: Vec<String> = line.split('\t').map(unescape).collect();
-            let bad = || format!("line {}: cannot read {line:?}", n + 1);
+            let bad = || BadLine { line: n + 1, text: line.to_string() };
             let hash = |s: &str| u64::from_str_radix(s, 16).map_err(|_| bad());
             match fields[0].as_str() {
                 "version" if fields.len() >= 2 => m.version = fields[1].clone(),
@@ -163,15 +180,15 @@ impl Manifest {
 
     /// Reads the manifest of report folder `dir`: `Ok(None)` when there is none (reports written
     /// by an older chachong, or copied without it).
-    pub fn read(dir: &Path) -> Result<Option<Manifest>, String> {
+    pub fn read(dir: &Path) -> Result<Option<Manifest>, ManifestError> {
         let path = dir.join(MANIFEST_FILE);
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
-                Manifest::parse(&text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+                Manifest::parse(&text).map(Some).map_err(|bad| ManifestError::Bad { path, bad })
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+            Err(source) => Err(ManifestError::Read { path, source }),
         }
     }
 

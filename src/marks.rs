@@ -119,6 +119,25 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     ("chrome", "发表时间", r"^\s*发表时间\s*[:：][^\n]{0,40}$"),
 ];
 
+/// A line of a user's mark rules that cannot be used: its number (from 1) and why.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct RuleError {
+    pub line: usize,
+    pub problem: RuleProblem,
+}
+
+/// What is wrong with a mark rule.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleProblem {
+    #[error("expected kind<TAB>label<TAB>regex")]
+    Shape,
+    #[error("unknown kind {0:?}")]
+    UnknownKind(String),
+    #[error("bad regex: {0}")]
+    Regex(regex::Error),
+}
+
 impl MarkTable {
     /// The built-in table of template-site marks.
     pub fn builtin() -> MarkTable {
@@ -145,7 +164,7 @@ impl MarkTable {
 
     /// Adds rules from text, one per line: `kind<TAB>label<TAB>regex`, where kind is `watermark`,
     /// `truncated` or `chrome`; empty lines and lines starting with `#` are ignored.
-    pub fn with_rules(mut self, text: &str) -> Result<MarkTable, String> {
+    pub fn with_rules(mut self, text: &str) -> Result<MarkTable, RuleError> {
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
@@ -153,11 +172,14 @@ impl MarkTable {
             }
             let mut cols = line.splitn(3, '\t');
             let (Some(kind), Some(label), Some(pattern)) = (cols.next(), cols.next(), cols.next()) else {
-                return Err(format!("line {}: expected kind<TAB>label<TAB>regex", n + 1));
+                return Err(RuleError { line: n + 1, problem: RuleProblem::Shape });
             };
-            let kind = parse_kind(kind.trim(), label.trim())
-                .ok_or_else(|| format!("line {}: unknown kind {kind:?}", n + 1))?;
-            let pattern = Regex::new(pattern).map_err(|e| format!("line {}: bad regex: {e}", n + 1))?;
+            let kind = parse_kind(kind.trim(), label.trim()).ok_or_else(|| RuleError {
+                line: n + 1,
+                problem: RuleProblem::UnknownKind(kind.to_string()),
+            })?;
+            let pattern =
+                Regex::new(pattern).map_err(|e| RuleError { line: n + 1, problem: RuleProblem::Regex(e) })?;
             self.rules.push(Rule { kind, pattern });
             let mut bytes = self.added.to_le_bytes().to_vec();
             bytes.extend_from_slice(line.trim().as_bytes());

@@ -30,7 +30,7 @@ pub struct Opened {
 #[derive(Debug)]
 pub enum OpenError {
     /// The corpus folders could not be read (missing, empty, nothing readable).
-    Read(String),
+    Read(crate::corpus::CorpusError),
     /// The stored index could not be read or brought up to date.
     Index(StoreError),
 }
@@ -38,7 +38,7 @@ pub enum OpenError {
 impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OpenError::Read(why) => f.write_str(why),
+            OpenError::Read(e) => e.fmt(f),
             OpenError::Index(e) => e.fmt(f),
         }
     }

@@ -5,13 +5,24 @@
 //! documents, and a draft that uses it would be flagged as copying them. The lexicon
 //! (`src/taohua.txt`, extensible) covers what every reader of the genre knows is formula.
 
-use crate::ingest::decode_text;
+use crate::ingest::{decode_text, Reason};
 use crate::normalize::fold;
 use aho_corasick::AhoCorasick;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The built-in lexicon, one phrase per line; `#` starts a comment line.
 pub const BUILTIN: &str = include_str!("taohua.txt");
+
+/// Why a user's lexicon file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("{}: cannot read the 套话 lexicon: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {reason}", path.display())]
+    Decode { path: PathBuf, reason: Reason },
+    #[error("{}: bad 套话 lexicon: {source}", path.display())]
+    Build { path: PathBuf, source: aho_corasick::BuildError },
+}
 
 /// A matcher for 套话 phrases over significant chars.
 #[derive(Debug, Clone)]
@@ -28,24 +39,25 @@ impl Lexicon {
     /// The built-in lexicon and, when given, the phrases of a user's file (one per line, `#`
     /// comments; UTF-8, GBK or UTF-16 like any text document): an office's own formulas, or those
     /// of an era that a corpus holding one report a year is too small to show as frequent.
-    pub fn load(file: Option<&Path>) -> Result<Lexicon, String> {
+    pub fn load(file: Option<&Path>) -> Result<Lexicon, LexiconError> {
         let Some(path) = file else { return Ok(Lexicon::builtin()) };
-        let why = |e: String| format!("{}: {e}", path.display());
-        let bytes = std::fs::read(path).map_err(|e| why(format!("cannot read the 套话 lexicon: {e}")))?;
-        let text = decode_text(&bytes).map_err(why)?;
-        Lexicon::from_lines(&format!("{BUILTIN}\n{text}")).map_err(why)
+        let path_buf = || path.to_path_buf();
+        let bytes = std::fs::read(path).map_err(|source| LexiconError::Read { path: path_buf(), source })?;
+        let text = decode_text(&bytes).map_err(|reason| LexiconError::Decode { path: path_buf(), reason })?;
+        Lexicon::from_lines(&format!("{BUILTIN}\n{text}"))
+            .map_err(|source| LexiconError::Build { path: path_buf(), source })
     }
 
     /// A lexicon from text, one phrase per line. Phrases are folded like the text they are
     /// matched against, so punctuation and width do not matter.
-    pub fn from_lines(text: &str) -> Result<Lexicon, String> {
+    pub fn from_lines(text: &str) -> Result<Lexicon, aho_corasick::BuildError> {
         let phrases: Vec<String> = text
             .lines()
             .filter(|l| !l.trim_start().starts_with('#'))
             .map(|l| l.chars().filter_map(fold).collect::<String>())
             .filter(|p| p.chars().count() >= 2)
             .collect();
-        let matcher = AhoCorasick::new(&phrases).map_err(|e| format!("bad 套话 lexicon: {e}"))?;
+        let matcher = AhoCorasick::new(&phrases)?;
         Ok(Lexicon { matcher })
     }
 
@@ -96,7 +108,11 @@ mod tests {
         assert!(!covered[1] && covered[2]);
 
         let missing = Lexicon::load(Some(&dir.path().join("无.txt"))).unwrap_err();
-        assert!(missing.contains("无.txt") && missing.contains("cannot read"), "{missing}");
+        assert!(
+            matches!(&missing, LexiconError::Read { path, .. } if path.ends_with("无.txt")),
+            "{missing:?}"
+        );
+        assert!(missing.to_string().contains("无.txt: cannot read the 套话 lexicon"), "{missing}");
     }
 
     #[test]

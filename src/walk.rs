@@ -15,6 +15,15 @@ use crate::manifest::{MANIFEST_FILE, MANIFEST_HEADER};
 use crate::params::{LOCK_FILE_PATTERNS, REPORT_SNIFF_BYTES};
 use crate::review::html::GENERATOR_MARK;
 
+/// A `--include` or `--exclude` glob that globset refuses.
+#[derive(Debug, thiserror::Error)]
+pub enum GlobError {
+    #[error("bad glob {glob:?}: {source}")]
+    Bad { glob: String, source: globset::Error },
+    #[error("bad globs: {0}")]
+    Set(globset::Error),
+}
+
 /// Which files below a folder are wanted. Globs match the path relative to the folder given,
 /// with `/` separators; `*` also crosses folders, so `*.docx` means every .docx at any depth.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +34,7 @@ pub struct Filter {
 
 impl Filter {
     /// A filter from `--include` and `--exclude` globs; no include means every document.
-    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, String> {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, GlobError> {
         Ok(Filter { include: glob_set(include)?, exclude: glob_set(exclude)? })
     }
 
@@ -36,15 +45,15 @@ impl Filter {
     }
 }
 
-fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, String> {
+fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, GlobError> {
     if globs.is_empty() {
         return Ok(None);
     }
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        b.add(Glob::new(g).map_err(|e| format!("bad glob {g:?}: {e}"))?);
+        b.add(Glob::new(g).map_err(|source| GlobError::Bad { glob: g.clone(), source })?);
     }
-    b.build().map(Some).map_err(|e| format!("bad globs: {e}"))
+    b.build().map(Some).map_err(GlobError::Set)
 }
 
 /// Something a walk passed over, and why. Displays as one line for stderr.
@@ -306,7 +315,9 @@ mod tests {
 
         let f = Filter::new(&["*.docx".into(), "*.html".into()], &["sub/deep/**".into()]).unwrap();
         assert_eq!(names(root, &walk(root, &f)), ["sub/b.docx"]);
-        assert!(Filter::new(&["a[".into()], &[]).unwrap_err().contains("bad glob"));
+        assert!(
+            matches!(Filter::new(&["a[".into()], &[]).unwrap_err(), GlobError::Bad { glob, .. } if glob == "a[")
+        );
     }
 
     #[test]

@@ -276,13 +276,20 @@ fn cli_writes_six_reports_and_names_unreadable_files() {
         std::fs::copy(entry.path(), corpus.path().join(entry.file_name())).expect("copy");
     }
     std::fs::write(corpus.path().join("broken.docx"), b"not a zip").expect("write");
+    // An OLE2 file named .docx: Word's password-protected format.
+    std::fs::write(corpus.path().join("locked.docx"), [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0])
+        .expect("write");
+    std::fs::copy(root().join("tests/fixtures/ingest/random.txt"), corpus.path().join("random.txt"))
+        .expect("copy");
     let out = tempfile::tempdir().expect("tmp");
     let (c, o) = (corpus.path().to_str().expect("utf-8"), out.path().to_str().expect("utf-8"));
     let run = chachong(&["audit", "--corpus", c, "--out", o, "--jobs", "2"]);
-    assert_eq!(run.status.code(), Some(2), "an unreadable corpus file");
+    assert_eq!(run.status.code(), Some(2), "unreadable corpus files");
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("broken.docx"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    for name in ["broken.docx", "locked.docx", "random.txt"] {
+        assert!(stderr.contains(&format!("skipped corpus file {c}/{name}: ")), "{stderr}");
+    }
     let read = |name: &str| std::fs::read_to_string(out.path().join(name)).expect("report written");
     let pairs = read("pairs.csv");
     assert!(pairs.starts_with(
@@ -309,6 +316,13 @@ fn cli_writes_six_reports_and_names_unreadable_files() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains("audited 5 documents, 140 paragraphs"), "{stdout}");
     assert!(stdout.contains("4 document pairs share copied text; 3 clusters"), "{stdout}");
+    // Counted by kind: the zip that is none and the random bytes are not what they are named.
+    assert!(
+        stdout.contains(
+            "\n3 corpus files could not be read: 2 not text or not the format named, 1 password-protected\nreports written to "
+        ),
+        "{stdout}"
+    );
 
     assert_eq!(chachong(&["audit", "--jobs", "0"]).status.code(), Some(2));
     let run = chachong(&["audit", "--corpus", "no-such-corpus", "--out", o]);

@@ -66,7 +66,7 @@ fn libreoffice_pdf_gives_the_docx_paragraphs() {
 fn scanned_pdf_is_refused_with_no_text_layer() {
     let err = read_document(&mixed("scanned.pdf")).expect_err("no text");
     assert_eq!(
-        err.reason,
+        err.reason.to_string(),
         "the PDF has no text layer (a scanned PDF?): run OCR on it first, or check the .docx it was made from"
     );
 }
@@ -77,7 +77,7 @@ fn libreoffice_doc_gives_the_seed_text() {
     if !soffice_available() {
         common::missing_tool("libreoffice_doc_gives_the_seed_text", "soffice (LibreOffice) is not installed");
         let err = result.expect_err("no LibreOffice");
-        assert!(err.reason.starts_with("needs LibreOffice to convert it"), "{err}");
+        assert!(err.reason.to_string().starts_with("needs LibreOffice to convert it"), "{err}");
         return;
     }
     let doc = result.expect(".doc converts");
@@ -366,7 +366,7 @@ fn a_pdf_with_a_damaged_page_is_refused_naming_the_page_not_checked_without_it()
         std::fs::write(&path, damaged_speech(how)).unwrap();
         // Before: page 2 was drawn blank and the rest checked (16 of the 21 paragraphs), and a PDF
         // whose pages were all damaged was called a scan.
-        assert_eq!(read_document(&path).expect_err(how).reason, *want, "{how}");
+        assert_eq!(read_document(&path).expect_err(how).reason.to_string(), *want, "{how}");
     }
     // In a batch: a note naming file and page, the row's status, exit 2, the other draft checked.
     std::fs::copy(mixed("notes.md"), dir.path().join("notes.md")).unwrap();

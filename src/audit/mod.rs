@@ -21,7 +21,7 @@ use crate::classify::Verdict;
 use crate::classify::{accepted, is_primary, Match};
 use crate::fingerprint::simhash;
 use crate::index::ParaRef;
-use crate::ingest::Document;
+use crate::ingest::{count_by_kind, Document, IngestError};
 use crate::manifest::Manifest;
 use crate::params::{CLUSTER_MIN_SHARE, EXCERPT_CHARS, PAIR_PASSAGES};
 use crate::report::{self, DraftReport};
@@ -363,6 +363,19 @@ pub fn summary(audit: &Audit) -> String {
         }
     }
     out
+}
+
+/// The summary's line on the corpus files that could not be read, counted by kind (most first),
+/// so that a sweep of thousands says what to fix: `3 corpus files could not be read: 2 damaged,
+/// 1 too large`. `None` when every file was read.
+pub fn skipped_summary(errors: &[IngestError]) -> Option<String> {
+    if errors.is_empty() {
+        return None;
+    }
+    let kinds: Vec<String> =
+        count_by_kind(errors).into_iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+    let files = if errors.len() == 1 { "file" } else { "files" };
+    Some(format!("{} corpus {files} could not be read: {}\n", errors.len(), kinds.join(", ")))
 }
 
 /// The tables of an audit, the summary (`documents`) first: the check tables of every audited

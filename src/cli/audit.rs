@@ -1,7 +1,7 @@
 //! `chachong audit`: every document of a corpus against all the others.
 
 use super::{open_corpus, progress_bar, Analysis, Error, Outcome, ReadArgs};
-use chachong::audit::{audit, html, summary, tables, write_audit};
+use chachong::audit::{audit, html, skipped_summary, summary, tables, write_audit};
 use chachong::check::Checker;
 use chachong::open::Access;
 use chachong::params::Settings;
@@ -116,7 +116,12 @@ pub fn run(args: Args) -> Outcome {
         }
         // The reports are on disk: a reader that closed stdout early (`| head`) is not an error.
         // Shown as say!/show! show text: names and passages may hold escape or bidi controls.
-        let said = format!("{}reports written to {}", summary(&result), args.out.display());
+        let said = format!(
+            "{}{}reports written to {}",
+            summary(&result),
+            skipped_summary(&opened.errors).unwrap_or_default(),
+            args.out.display()
+        );
         let _ = writeln!(std::io::stdout().lock(), "{}", chachong::names::terminal_safe(&said));
         if let Some(path) = &args.html {
             let info = html::PageInfo { corpus: &args.corpus, report_dir: &args.out };

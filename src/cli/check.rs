@@ -100,7 +100,7 @@ fn parse_ratio(s: &str) -> Result<f64, String> {
 pub fn run(args: Args) -> Outcome {
     let min_run = super::min_run(args.min_run)?;
     let analysis = Analysis::new(&args.read, args.taohua.as_deref())?;
-    let filter = Filter::new(&args.filter.include, &args.filter.exclude).map_err(Error::Input)?;
+    let filter = Filter::new(&args.filter.include, &args.filter.exclude)?;
     let inputs = expand_inputs(&args.drafts, &filter);
     for note in &inputs.notes {
         say!("{note}");
@@ -140,12 +140,15 @@ pub fn run(args: Args) -> Outcome {
     let findings = chachong::findings::Options { units: args.unit.clone() };
     let results = check_files(&checker, &drafts, &findings, &|n| bar.inc(n));
     bar.finish_and_clear();
+    for damaged in corpus.take_damaged() {
+        say!("{damaged}");
+    }
     for (result, (_, name)) in results.into_iter().zip(&drafts) {
         match result {
             Ok(r) => reports.push(r),
             Err(e) => {
                 say!("cannot check {e}");
-                unchecked.push(Unchecked { draft: name.clone(), reason: e.reason });
+                unchecked.push(Unchecked { draft: name.clone(), reason: e.reason.to_string() });
             }
         }
     }

@@ -48,10 +48,22 @@ pub enum Error {
     /// A flag's value that its parser alone cannot refuse; the message says what it takes.
     #[error("{0}")]
     Flag(&'static str),
-    /// An input named on the command line (a lexicon, a glob, a report folder) that cannot be used,
-    /// in the library's words.
-    #[error("{0}")]
-    Input(String),
+    /// A 套话 lexicon file that cannot be used.
+    #[error(transparent)]
+    Lexicon(#[from] chachong::taohua::LexiconError),
+    #[error("{}: cannot read the mark rules: {source}", path.display())]
+    ReadMarks { path: PathBuf, source: std::io::Error },
+    /// A rule of `--marks FILE` that cannot be used.
+    #[error("{}: {source}", path.display())]
+    Marks { path: PathBuf, source: chachong::marks::RuleError },
+    /// An `--include` or `--exclude` glob.
+    #[error(transparent)]
+    Glob(#[from] chachong::walk::GlobError),
+    #[error(transparent)]
+    Verdict(#[from] chachong::review::terminal::UnknownVerdict),
+    /// A report folder that cannot be reviewed.
+    #[error(transparent)]
+    Review(#[from] chachong::review::ReviewError),
     #[error("no drafts to check")]
     NoDrafts,
     /// The corpus could not be opened; `hint` when the folder was not given (the default
@@ -98,10 +110,8 @@ impl ReadArgs {
     pub fn mark_table(&self) -> Result<MarkTable, Error> {
         let Some(path) = &self.marks else { return Ok(MarkTable::builtin()) };
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Input(format!("{}: cannot read the mark rules: {e}", path.display())))?;
-        MarkTable::builtin()
-            .with_rules(&text)
-            .map_err(|why| Error::Input(format!("{}: {why}", path.display())))
+            .map_err(|source| Error::ReadMarks { path: path.clone(), source })?;
+        MarkTable::builtin().with_rules(&text).map_err(|source| Error::Marks { path: path.clone(), source })
     }
 }
 
@@ -136,7 +146,7 @@ impl Analysis {
     pub fn new(read: &ReadArgs, taohua: Option<&Path>) -> Result<Analysis, Error> {
         Ok(Analysis {
             max_file_bytes: read.limit.max_file_bytes()?,
-            lexicon: Lexicon::load(taohua).map_err(Error::Input)?,
+            lexicon: Lexicon::load(taohua)?,
             marks: read.mark_table()?,
             fold_traditional: read.fold_traditional,
         })

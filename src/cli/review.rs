@@ -43,10 +43,9 @@ pub fn run(args: Args) -> Outcome {
     if !(0.0..=1.0).contains(&args.min_score) {
         return Err(Error::Flag("--min-score takes a score between 0 and 1, e.g. 0.5"));
     }
-    let selection =
-        terminal::Selection::parse_verdicts(&args.verdict, args.min_score).map_err(Error::Input)?;
+    let selection = terminal::Selection::parse_verdicts(&args.verdict, args.min_score)?;
     let opts = review::Options { corpus: args.corpus.clone(), draft: args.draft.clone() };
-    let review = review::load(&args.report_dir, &opts).map_err(Error::Input)?;
+    let review = review::load(&args.report_dir, &opts)?;
     for p in &review.problems {
         say!("{p}");
     }

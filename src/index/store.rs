@@ -17,7 +17,7 @@ use super::merge::{compact, kmerge};
 use super::segment::{Damage, FileKind, FormatError, IndexFile, Section, Stamp, Writer};
 use super::{fingerprint_document, Index, Removed};
 use crate::analyze::Analyzer;
-use crate::corpus::{corpus_files, relative_name, CorpusDoc};
+use crate::corpus::{corpus_files, relative_name, CorpusDoc, CorpusError};
 use crate::ingest::{
     document_from_bytes_with, read_bytes, read_document_with, Document, Format, IngestError,
 };
@@ -102,7 +102,7 @@ pub enum StoreError {
     Format(FormatError),
     BadManifest(PathBuf),
     /// The corpus folder itself is unusable (missing, empty, unreadable).
-    Corpus(String),
+    Corpus(CorpusError),
     /// The index was built with another analysis than the run's (`--fold-traditional`,
     /// `--marks`): its fingerprints are not the run's, and would match nothing.
     OtherAnalysis {
@@ -340,9 +340,7 @@ pub fn update<'a>(
                 Ok((index, UpdateReport::default()))
             }
             _ => Err(StoreError::Corpus(
-                corpus_files(root)
-                    .err()
-                    .unwrap_or_else(|| format!("{}: cannot open the corpus folder", root.display())),
+                corpus_files(root).err().unwrap_or(CorpusError::Missing { root: root.to_path_buf() }),
             )),
         };
     }

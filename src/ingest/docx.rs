@@ -7,6 +7,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+use super::{Reason, XmlProblem};
 use crate::params::MAX_DOCX_XML_BYTES;
 
 const WORD_NS: &[&[u8]] = &[
@@ -22,28 +23,25 @@ const MC_NS: &[u8] = b"http://schemas.openxmlformats.org/markup-compatibility/20
 /// `<w:delText>` and `<w:instrText>` are not text. `mc:Fallback` content is skipped because it
 /// duplicates the `mc:Choice` beside it. The XML is read through a `take` of
 /// [`MAX_DOCX_XML_BYTES`] (zip bombs).
-pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
+pub fn docx_text(bytes: &[u8]) -> Result<String, Reason> {
     docx_text_limited(bytes, MAX_DOCX_XML_BYTES)
 }
 
 /// [`docx_text`] with the limit on the XML's uncompressed size as a parameter.
-pub(crate) fn docx_text_limited(bytes: &[u8], limit: u64) -> Result<String, String> {
+pub(crate) fn docx_text_limited(bytes: &[u8], limit: u64) -> Result<String, Reason> {
     // The zip and XML readers are not ours; a panic on a malformed file must not end a corpus run.
     std::panic::catch_unwind(|| read_docx(bytes, limit))
-        .unwrap_or_else(|_| Err("damaged .docx file (the zip/XML reader failed)".into()))
+        .unwrap_or(Err(Reason::ReaderFailed(".docx file", "zip/XML")))
 }
 
-fn read_docx(bytes: &[u8], limit: u64) -> Result<String, String> {
+fn read_docx(bytes: &[u8], limit: u64) -> Result<String, Reason> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Err("not a .docx zip archive but an OLE2 file: a password-protected Word file or \
-                    an old .doc renamed to .docx; save it as an unprotected .docx"
-            .into());
+        return Err(Reason::DocxOle2);
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("not a Word .docx file (zip archive expected; damaged?): {e}"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(Reason::NotZip)?;
     let name = main_part_name(&mut zip)?;
-    let file = zip.by_name(&name).map_err(|e| format!("cannot open {name} in the .docx: {e}"))?;
-    let too_big = || format!("{name} is larger than {} MiB uncompressed; refused (zip bomb?)", limit >> 20);
+    let file = zip.by_name(&name).map_err(|source| Reason::DocxPart { part: name.clone(), source })?;
+    let too_big = || Reason::DocxTooLarge { part: name.clone(), limit };
     if file.size() > limit {
         return Err(too_big());
     }
@@ -51,23 +49,23 @@ fn read_docx(bytes: &[u8], limit: u64) -> Result<String, String> {
     let mut xml = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
     file.take(limit + 1)
         .read_to_end(&mut xml)
-        .map_err(|e| format!("cannot decompress {name} (damaged .docx?): {e}"))?;
+        .map_err(|source| Reason::DocxInflate { part: name.clone(), source })?;
     if xml.len() as u64 > limit {
         return Err(too_big());
     }
-    document_xml_text(&xml).map_err(|e| format!("{name}: {e}"))
+    document_xml_text(&xml).map_err(|why| Reason::DocxXml { part: name, why })
 }
 
 /// `word/document.xml` (any case); else the main part named by `_rels/.rels`, as some
 /// writers use another name.
-fn main_part_name<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<String, String> {
+fn main_part_name<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<String, Reason> {
     if let Some(n) = zip.file_names().find(|n| n.eq_ignore_ascii_case("word/document.xml")) {
         return Ok(n.to_owned());
     }
     let target = office_document_target(zip);
     match target {
         Some(t) if zip.file_names().any(|n| n == t) => Ok(t),
-        _ => Err("word/document.xml missing: not a Word .docx (an .xlsx or .pptx renamed?)".into()),
+        _ => Err(Reason::NoDocumentPart),
     }
 }
 
@@ -104,7 +102,7 @@ enum El {
     Other,
 }
 
-fn document_xml_text(xml: &[u8]) -> Result<String, String> {
+fn document_xml_text(xml: &[u8]) -> Result<String, XmlProblem> {
     let mut reader = NsReader::from_reader(xml);
     let mut paras: Vec<String> = Vec::new();
     // Indices into `paras` of the open <w:p>s (nested ones come from text boxes).
@@ -113,7 +111,7 @@ fn document_xml_text(xml: &[u8]) -> Result<String, String> {
     let mut fallback_depth = 0usize;
     let mut seen_root = false;
     loop {
-        let (ns, event) = reader.read_resolved_event().map_err(|e| format!("not well-formed XML: {e}"))?;
+        let (ns, event) = reader.read_resolved_event().map_err(XmlProblem::Malformed)?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -121,7 +119,7 @@ fn document_xml_text(xml: &[u8]) -> Result<String, String> {
                 let word = is_word(&ns);
                 if !seen_root {
                     if !(word && local.as_ref() == b"document") {
-                        return Err("no <w:document> root: not a Word document".into());
+                        return Err(XmlProblem::NoRoot);
                     }
                     seen_root = true;
                 }
@@ -186,7 +184,7 @@ fn document_xml_text(xml: &[u8]) -> Result<String, String> {
         }
     }
     if !seen_root {
-        return Err("empty or not XML: not a Word document".into());
+        return Err(XmlProblem::Empty);
     }
     Ok(paras.join("\n"))
 }
@@ -257,9 +255,10 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("broken.docx") && msg.contains("zip archive expected"), "{msg}");
         let err = document_from_bytes(Path::new("x.docx"), b"just text").unwrap_err();
-        assert!(err.reason.contains("not a Word .docx file"), "{err}");
+        assert!(matches!(err.reason, Reason::NotZip(_)), "{err}");
+        assert!(err.to_string().contains("not a Word .docx file"), "{err}");
         let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
-        assert!(docx_text(&ole).unwrap_err().contains("OLE2"));
+        assert!(docx_text(&ole).unwrap_err().to_string().contains("OLE2"));
     }
 
     fn make_zip(files: &[(&str, &str)], deflate: bool) -> Vec<u8> {
@@ -316,12 +315,12 @@ mod tests {
     #[test]
     fn docx_structure_errors() {
         let no_doc = make_zip(&[("word/other.xml", "<x/>")], false);
-        assert!(docx_text(&no_doc).unwrap_err().contains("word/document.xml missing"));
+        assert!(docx_text(&no_doc).unwrap_err().to_string().contains("word/document.xml missing"));
         let bad_xml =
             make_zip(&[("word/document.xml", &format!("<w:document {W}><w:body><w:p></w:body>"))], false);
-        assert!(docx_text(&bad_xml).unwrap_err().contains("not well-formed XML"));
+        assert!(docx_text(&bad_xml).unwrap_err().to_string().contains("not well-formed XML"));
         let not_word = make_zip(&[("word/document.xml", "<html><p>x</p></html>")], false);
-        assert!(docx_text(&not_word).unwrap_err().contains("not a Word document"));
+        assert!(docx_text(&not_word).unwrap_err().to_string().contains("not a Word document"));
         // Main part under another name, found through _rels/.rels.
         let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/word/document2.xml"/></Relationships>"#;
         let doc2 =
@@ -337,7 +336,7 @@ mod tests {
         assert!(zipped.len() < 2_000);
         assert_eq!(docx_text_limited(&zipped, 1 << 20).unwrap(), "\n".repeat(9_999));
         let err = docx_text_limited(&zipped, 1_000).unwrap_err();
-        assert!(err.contains("zip bomb"), "{err}");
+        assert!(err.to_string().contains("zip bomb"), "{err}");
     }
 
     #[test]

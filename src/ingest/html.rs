@@ -127,7 +127,7 @@ const VOID: &[&[u8]] = &[
 /// The text of an HTML page, see the module documentation. A page whose chrome rules leave no
 /// text is read again with only scripts, styles and the head left out, so an unusual layout
 /// loses its chrome filter rather than its article.
-pub fn html_text(bytes: &[u8]) -> Result<String, String> {
+pub fn html_text(bytes: &[u8]) -> Result<String, super::Reason> {
     let source = decode_html(bytes)?;
     // html5gum is not ours; a panic on a malformed page must not end a batch.
     std::panic::catch_unwind(|| {
@@ -138,13 +138,13 @@ pub fn html_text(bytes: &[u8]) -> Result<String, String> {
             extract(&source, false)
         }
     })
-    .map_err(|_| "damaged HTML page (the HTML reader failed)".to_string())
+    .map_err(|_| super::Reason::ReaderFailed("HTML page", "HTML"))
 }
 
 /// Decodes the page: a BOM wins, then a `<meta charset>` or `<meta http-equiv content>` in the
 /// first bytes, then the same detection as plain text. GBK and GB2312 labels decode as GB18030,
 /// their superset; a declared charset that yields garbage falls back to detection.
-fn decode_html(bytes: &[u8]) -> Result<String, String> {
+fn decode_html(bytes: &[u8]) -> Result<String, super::Reason> {
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
         || bytes.starts_with(b"\xFF\xFE")
         || bytes.starts_with(b"\xFE\xFF");

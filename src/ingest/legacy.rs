@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::docx::docx_text_limited;
-use super::Limits;
+use super::{Limits, Reason};
 use crate::params::SOFFICE_TIMEOUT_SECS;
 
 /// The LibreOffice program: `$CHACHONG_SOFFICE` when set, else `soffice` or `libreoffice` on PATH.
@@ -26,10 +26,6 @@ fn soffice() -> Option<PathBuf> {
 pub fn soffice_available() -> bool {
     soffice().is_some()
 }
-
-const INSTALL_HINT: &str = "needs LibreOffice to convert it: install it (Debian/Ubuntu: \
-     apt-get install libreoffice-writer-nogui; Windows/macOS: libreoffice.org) or set CHACHONG_SOFFICE \
-     to the soffice program, or save the file as .docx in Word or WPS";
 
 /// A temporary folder removed on drop, unique per process and call, so parallel conversions
 /// neither share files nor a LibreOffice (or Chromium) profile, which the program locks.
@@ -70,17 +66,16 @@ pub(crate) fn file_url(path: &Path) -> String {
 }
 
 /// The text of a .doc or .wps file, converted by LibreOffice to .docx, under `limits`.
-pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
-    let program = soffice().ok_or_else(|| INSTALL_HINT.to_string())?;
-    let tmp = TempDir::new("soffice")
-        .map_err(|e| format!("cannot make a temporary folder for LibreOffice: {e}"))?;
+pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, Reason> {
+    let program = soffice().ok_or(Reason::NoSoffice)?;
+    let tmp = TempDir::new("soffice").map_err(Reason::SofficeTemp)?;
     let profile = tmp.0.join("profile");
     let out = tmp.0.join("out");
     // LibreOffice names the output after the input's stem; a copy with a plain name avoids
     // trouble with odd characters and keeps the original untouched.
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let input = tmp.0.join(format!("input.{ext}"));
-    std::fs::copy(path, &input).map_err(|e| format!("cannot read file: {e}"))?;
+    std::fs::copy(path, &input).map_err(Reason::Io)?;
     let mut child = Command::new(&program)
         .arg(format!("-env:UserInstallation={}", file_url(&profile)))
         .args(["--headless", "--norestore", "--convert-to", "docx", "--outdir"])
@@ -90,7 +85,7 @@ pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot start LibreOffice ({}): {e}; {INSTALL_HINT}", program.display()))?;
+        .map_err(|source| Reason::SofficeStart { program: program.clone(), source })?;
     let deadline = Instant::now() + Duration::from_secs(SOFFICE_TIMEOUT_SECS);
     let status = loop {
         match child.try_wait() {
@@ -100,19 +95,16 @@ pub fn legacy_text(path: &Path, limits: &Limits) -> Result<String, String> {
                 // Best effort: the child may have ended just now.
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("LibreOffice took over {SOFFICE_TIMEOUT_SECS} s to convert it; stopped"));
+                return Err(Reason::SofficeTimeout);
             }
-            Err(e) => return Err(format!("cannot wait for LibreOffice: {e}")),
+            Err(e) => return Err(Reason::SofficeWait(e)),
         }
     };
     let docx = out.join("input.docx");
     if !status.success() || !docx.is_file() {
-        return Err(format!(
-            "LibreOffice could not convert it to .docx (damaged, password-protected, or not a {} file)",
-            if ext == "wps" { "WPS" } else { "Word" }
-        ));
+        return Err(Reason::SofficeFailed { format: if ext == "wps" { "WPS" } else { "Word" } });
     }
-    let bytes = std::fs::read(&docx).map_err(|e| format!("cannot read LibreOffice's .docx: {e}"))?;
+    let bytes = std::fs::read(&docx).map_err(Reason::SofficeOutput)?;
     docx_text_limited(&bytes, limits.max_docx_xml_bytes)
 }
 

@@ -7,6 +7,7 @@
 //! memory: a bad file is an [`IngestError`] naming the file and the reason, and a batch goes on.
 
 mod docx;
+mod error;
 mod html;
 pub(crate) mod legacy;
 mod pdf;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::params::{MAX_DOCX_XML_BYTES, MAX_FILE_BYTES, MAX_PARAGRAPH_CHARS, PARAGRAPH_CUT_WINDOW};
 
 pub use docx::docx_text;
+pub use error::{count_by_kind, IngestError, Kind, Reason, XmlProblem};
 pub use html::html_text;
 pub use legacy::soffice_available;
 pub use pdf::pdf_text;
@@ -39,19 +41,6 @@ pub struct Document {
     pub path: PathBuf,
     pub text: String,
     pub paragraphs: Vec<Paragraph>,
-}
-
-/// Why a file could not be read; displays as one line, `<path>: <reason>`.
-#[derive(Debug)]
-pub struct IngestError {
-    pub path: PathBuf,
-    pub reason: String,
-}
-
-impl std::fmt::Display for IngestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
-    }
 }
 
 /// Bounds on what one file may cost; [`Limits::default`] takes them from [`crate::params`].
@@ -91,7 +80,7 @@ pub const SUPPORTED: &str = ".txt, .md, .docx, .html, .htm, .pdf, .doc, .wps";
 
 impl Format {
     /// The format of `path` by its extension (any case), or why it is not a document chachong reads.
-    pub fn of(path: &Path) -> Result<Format, String> {
+    pub fn of(path: &Path) -> Result<Format, Reason> {
         let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
         match ext.as_deref() {
             Some("txt" | "text" | "md") => Ok(Format::Text),
@@ -99,8 +88,8 @@ impl Format {
             Some("html" | "htm" | "xhtml" | "shtml") => Ok(Format::Html),
             Some("pdf") => Ok(Format::Pdf),
             Some("doc" | "wps") => Ok(Format::Legacy),
-            Some(e) => Err(format!("unsupported file type .{e} (supported: {SUPPORTED})")),
-            None => Err(format!("unsupported file type: no extension (supported: {SUPPORTED})")),
+            Some(e) => Err(Reason::Unsupported(e.to_string())),
+            None => Err(Reason::NoExtension),
         }
     }
 }
@@ -135,7 +124,7 @@ pub fn read_document(path: &Path) -> Result<Document, IngestError> {
 /// Reads and decodes a file by extension, then splits paragraphs. The extension, the kind of
 /// file and the size are checked first, so unsupported, special or oversized files are never read.
 pub fn read_document_with(path: &Path, limits: &Limits) -> Result<Document, IngestError> {
-    let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
+    let fail = |reason: Reason| IngestError::new(path, reason);
     let format = Format::of(path).map_err(fail)?;
     let text = if format == Format::Legacy {
         regular_file(path, limits.max_file_bytes)?;
@@ -153,35 +142,31 @@ pub fn read_document_with(path: &Path, limits: &Limits) -> Result<Document, Inge
 /// end. The limit counts the bytes read, not the size the file system reports, which a growing
 /// file or a `/proc` file (size 0) belies.
 pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, IngestError> {
-    let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
+    let fail = |reason: Reason| IngestError::new(path, reason);
     let size = regular_file(path, max_bytes)?;
-    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    let file = std::fs::File::open(path).map_err(|e| fail(Reason::Io(e)))?;
     // The file opened may not be the one looked at (renamed over meanwhile): look again.
-    let meta = file.metadata().map_err(|e| fail(format!("cannot read file: {e}")))?;
+    let meta = file.metadata().map_err(|e| fail(Reason::Io(e)))?;
     if let Some(kind) = not_regular(&meta.file_type()) {
-        return Err(fail(format!("is {kind}, not a regular file")));
+        return Err(fail(Reason::NotRegular(kind)));
     }
     let mut bytes = Vec::with_capacity(size.min(max_bytes) as usize);
-    file.take(max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(format!("cannot read file: {e}")))?;
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| fail(Reason::Io(e)))?;
     if bytes.len() as u64 > max_bytes {
-        return Err(fail(format!(
-            "file holds more than the limit of {max_bytes} bytes (raise it with --max-file-mb)"
-        )));
+        return Err(fail(Reason::HoldsMore(max_bytes)));
     }
     Ok(bytes)
 }
 
 /// The reported size of `path`, when it is a regular file (links followed) within `max_bytes`.
 fn regular_file(path: &Path, max_bytes: u64) -> Result<u64, IngestError> {
-    let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    let fail = |reason: Reason| IngestError::new(path, reason);
+    let meta = std::fs::metadata(path).map_err(|e| fail(Reason::Io(e)))?;
     if meta.is_dir() {
-        return Err(fail("is a folder, not a file".into()));
+        return Err(fail(Reason::Folder));
     }
     if let Some(kind) = not_regular(&meta.file_type()) {
-        return Err(fail(format!("is {kind}, not a regular file")));
+        return Err(fail(Reason::NotRegular(kind)));
     }
     check_size(meta.len(), max_bytes).map_err(fail)?;
     Ok(meta.len())
@@ -220,30 +205,27 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Ingest
 /// Same as [`read_document_with`] from bytes already in memory (the path gives the format and
 /// names the file in messages). Legacy formats need the file on disk for LibreOffice.
 pub fn document_from_bytes_with(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document, IngestError> {
-    let fail = |reason: String| IngestError { path: path.to_path_buf(), reason };
+    let fail = |reason: Reason| IngestError::new(path, reason);
     let format = Format::of(path).map_err(fail)?;
     check_size(bytes.len() as u64, limits.max_file_bytes).map_err(fail)?;
     let text = decode(format, bytes, limits).map_err(fail)?;
     Ok(document_from_text(path, text, limits))
 }
 
-fn decode(format: Format, bytes: &[u8], limits: &Limits) -> Result<String, String> {
+fn decode(format: Format, bytes: &[u8], limits: &Limits) -> Result<String, Reason> {
     match format {
         Format::Text => decode_text(bytes),
         Format::Docx => docx::docx_text_limited(bytes, limits.max_docx_xml_bytes),
         Format::Html => html_text(bytes),
         Format::Pdf => pdf_text(bytes),
         // LibreOffice converts files, not bytes; read_document_with handles these.
-        Format::Legacy => Err("a .doc/.wps file is converted from disk: use read_document".into()),
+        Format::Legacy => Err(Reason::LegacyFromBytes),
     }
 }
 
-fn check_size(len: u64, max_bytes: u64) -> Result<(), String> {
+fn check_size(len: u64, max_bytes: u64) -> Result<(), Reason> {
     if len > max_bytes {
-        return Err(format!(
-            "file is {len} bytes ({:.1} MiB), over the limit of {max_bytes} bytes (raise it with --max-file-mb)",
-            len as f64 / (1u64 << 20) as f64,
-        ));
+        return Err(Reason::TooLarge { len, max: max_bytes });
     }
     Ok(())
 }
@@ -594,10 +576,11 @@ mod tests {
             let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
             assert!(made.success());
             let err = read_document(&fifo).unwrap_err();
-            assert_eq!(err.reason, "is a FIFO (named pipe), not a regular file");
+            assert_eq!(err.reason.to_string(), "is a FIFO (named pipe), not a regular file");
+            assert_eq!(err.kind(), Kind::NotAFile);
         }
         let err = read_document(&zero).unwrap_err();
-        assert_eq!(err.reason, "is a character device, not a regular file");
+        assert_eq!(err.reason.to_string(), "is a character device, not a regular file");
     }
 
     #[test]
@@ -606,13 +589,14 @@ mod tests {
         let err = read_document_with(&fixture("seed000.utf8.txt"), &limits).unwrap_err();
         let size = std::fs::metadata(fixture("seed000.utf8.txt")).unwrap().len();
         assert_eq!(
-            err.reason,
+            err.reason.to_string(),
             format!(
                 "file is {size} bytes (0.0 MiB), over the limit of 100 bytes (raise it with --max-file-mb)"
             )
         );
+        assert_eq!(err.kind(), Kind::TooLarge);
         let err = document_from_bytes_with(Path::new("a.txt"), &[b'a'; 101], &limits).unwrap_err();
-        assert!(err.reason.contains("--max-file-mb"), "{err}");
+        assert!(matches!(err.reason, Reason::TooLarge { len: 101, max: 100 }), "{err}");
         assert!(document_from_bytes_with(Path::new("a.txt"), &[b'a'; 100], &limits).is_ok());
     }
 }

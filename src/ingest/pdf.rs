@@ -12,42 +12,42 @@ use pdf_extract::{Dictionary, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 use std::collections::HashSet;
 
+use super::Reason;
+
 /// Glyphs collected from one PDF at most: bounds memory on hostile files (a real speech has
 /// tens of thousands).
 const MAX_GLYPHS: usize = 20_000_000;
 
 /// The text of a PDF: its text layer in reading order, one paragraph per line of output.
-pub fn pdf_text(bytes: &[u8]) -> Result<String, String> {
+pub fn pdf_text(bytes: &[u8]) -> Result<String, Reason> {
     if !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
-        return Err("not a PDF file (no %PDF- header)".into());
+        return Err(Reason::NotPdf);
     }
     // lopdf and pdf-extract are not ours; a panic on a malformed file must not end a batch.
     let pages = std::panic::catch_unwind(|| collect_glyphs(bytes))
-        .map_err(|_| "damaged PDF file (the PDF reader failed)".to_string())??;
+        .map_err(|_| Reason::ReaderFailed("PDF file", "PDF"))??;
     let paragraphs: Vec<String> = layout(pages);
     if !paragraphs.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
-        return Err("the PDF has no text layer (a scanned PDF?): run OCR on it first, or check the \
-                    .docx it was made from"
-            .into());
+        return Err(Reason::NoTextLayer);
     }
     Ok(paragraphs.join("\n"))
 }
 
-fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Glyph>>, String> {
-    let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| format!("damaged PDF file: {e}"))?;
+fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Glyph>>, Reason> {
+    let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| Reason::PdfDamaged(e.to_string()))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
-        return Err("password-protected PDF: save an unprotected copy first".into());
+        return Err(Reason::PdfProtected);
     }
     damaged_pages(&doc)?;
     let mut dev = Collector::default();
     match pdf_extract::output_doc(&doc, &mut dev) {
         Ok(()) => {}
         Err(_) if dev.overflow => {
-            return Err(format!("the PDF has over {MAX_GLYPHS} characters; refused"));
+            return Err(Reason::PdfTooManyGlyphs(MAX_GLYPHS));
         }
-        Err(e) => return Err(format!("cannot read the PDF's text: {}", describe(&e))),
+        Err(e) => return Err(Reason::PdfText(describe(&e))),
     }
-    dev.end_page().map_err(|e| describe(&e))?;
+    dev.end_page().map_err(|e| Reason::PdfPage(describe(&e)))?;
     Ok(dev.pages)
 }
 
@@ -55,12 +55,12 @@ fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Glyph>>, String> {
 /// without a word (lopdf skips a page object that does not parse, a content stream that is not
 /// there, and inflates a damaged stream as far as it goes), so the document would be checked
 /// without it, and one whose pages are all damaged would pass for a scan.
-fn damaged_pages(doc: &pdf_extract::Document) -> Result<(), String> {
+fn damaged_pages(doc: &pdf_extract::Document) -> Result<(), Reason> {
     let root = doc
         .catalog()
         .and_then(|c| c.get(b"Pages"))
         .and_then(Object::as_reference)
-        .map_err(|_| "damaged PDF file: its page tree cannot be found".to_string())?;
+        .map_err(|_| Reason::PdfDamaged("its page tree cannot be found".into()))?;
     let mut walk = PageWalk { doc, seen: HashSet::from([root]), pages: 0, damaged: Vec::new() };
     walk.kids(root, 0);
     let Some((first, why)) = walk.damaged.first() else { return Ok(()) };
@@ -77,10 +77,7 @@ fn damaged_pages(doc: &pdf_extract::Document) -> Result<(), String> {
             format!("pages {}{more} of {} cannot be read (page {first}: {why})", shown.join(", "), walk.pages)
         }
     };
-    Err(format!(
-        "damaged PDF file: {pages}, so none of it is checked: save it again from the program that \
-         made it, or check the .docx it was made from"
-    ))
+    Err(Reason::PdfPages(pages))
 }
 
 /// Damaged pages named in a refusal at most; the count says how many more there are.
@@ -491,9 +488,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_reason() {
-        assert!(pdf_text(&pdf("")).unwrap_err().starts_with("the PDF has no text layer"));
-        assert_eq!(pdf_text(b"hello").unwrap_err(), "not a PDF file (no %PDF- header)");
-        assert!(pdf_text(b"%PDF-1.4 garbage").unwrap_err().starts_with("damaged PDF file"));
+        assert!(pdf_text(&pdf("")).unwrap_err().to_string().starts_with("the PDF has no text layer"));
+        assert_eq!(pdf_text(b"hello").unwrap_err().to_string(), "not a PDF file (no %PDF- header)");
+        assert!(pdf_text(b"%PDF-1.4 garbage").unwrap_err().to_string().starts_with("damaged PDF file"));
         let whole = pdf(&lines(&[(20, 300, "text")]));
         for cut in (0..whole.len()).step_by(37) {
             let _ = pdf_text(&whole[..cut]);

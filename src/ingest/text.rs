@@ -3,12 +3,12 @@
 
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
 
+use super::Reason;
+
 /// How much of a legacy-encoded file chardetng sees: enough to decide, bounded for 60 MB corpora.
 const DETECT_PREFIX: usize = 64 << 10;
 /// How much of a BOM-less file with NUL bytes is test-decoded as UTF-16.
 const UTF16_SAMPLE: usize = 4 << 10;
-
-const NOT_TEXT: &str = "not valid UTF-8, GB18030 or UTF-16 text";
 
 /// Decode plain-text bytes. Order: BOM (UTF-8 / UTF-16LE / UTF-16BE, removed) → NUL bytes mean
 /// BOM-less UTF-16 if a 4 KB sample decodes to mostly CJK/ASCII, else binary → strict UTF-8 →
@@ -16,7 +16,7 @@ const NOT_TEXT: &str = "not valid UTF-8, GB18030 or UTF-16 text";
 /// valid UTF-8) → chardetng on a ≤64 KB prefix with TLD `cn` (GBK and unsure guesses become
 /// GB18030). Errors rather than returning garbage: more than 1% replacement, control or (legacy
 /// encodings only) private-use characters. The text is otherwise returned exactly as decoded.
-pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+pub fn decode_text(bytes: &[u8]) -> Result<String, Reason> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return decode_checked(UTF_8, rest);
     }
@@ -33,7 +33,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
         }
         // A stray NUL in real text is tolerated; more means a binary file.
         if nuls > bytes.len() / 1000 {
-            return Err(format!("{NOT_TEXT}: looks like a binary file ({nuls} NUL bytes)"));
+            return Err(Reason::Binary(nuls));
         }
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
@@ -70,7 +70,7 @@ fn looks_like_damaged_utf8(bytes: &[u8]) -> bool {
 }
 
 /// Decodes with `enc` (no BOM handling) and refuses results that are mostly garbage.
-pub(super) fn decode_checked(enc: &'static Encoding, bytes: &[u8]) -> Result<String, String> {
+pub(super) fn decode_checked(enc: &'static Encoding, bytes: &[u8]) -> Result<String, Reason> {
     let (text, _) = enc.decode_without_bom_handling(bytes);
     let legacy = enc != UTF_8 && enc != UTF_16LE && enc != UTF_16BE;
     let mut total = 0usize;
@@ -83,12 +83,7 @@ pub(super) fn decode_checked(enc: &'static Encoding, bytes: &[u8]) -> Result<Str
     }
     // One bad char is allowed (e.g. a file cut inside a character).
     if bad > 1 && bad * 100 > total {
-        return Err(format!(
-            "{NOT_TEXT} (as {} {:.1}% of the characters are undecodable or control characters; \
-             a binary file?)",
-            enc.name(),
-            bad as f64 * 100.0 / total as f64
-        ));
+        return Err(Reason::NotText { encoding: enc.name(), percent: bad as f64 * 100.0 / total as f64 });
     }
     Ok(text.into_owned())
 }
@@ -221,7 +216,8 @@ mod tests {
         // Bytes 0x80..=0xFF only: not UTF-8; GB18030 "decodes" most pairs, but into
         // private-use and rare chars, which the garbage rule catches.
         let err = read_document(&fixture("highbytes.txt")).unwrap_err();
-        assert!(err.reason.contains(NOT_TEXT), "{err}");
+        assert!(err.reason.to_string().starts_with(super::super::error::NOT_TEXT), "{err}");
+        assert_eq!(err.kind(), super::super::Kind::NotText);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod terminal;
 use crate::check::Corpus;
 use crate::classify::{SpanKind, Verdict};
 use crate::index::store;
-use crate::ingest::{read_document, Document};
+use crate::ingest::{read_document, Document, Reason};
 use crate::manifest::{absolute, text_hash, Manifest, ManifestSource};
 use crate::marks::MarkTable;
 use crate::names;
@@ -96,15 +96,49 @@ pub struct Options {
     pub draft: Option<String>,
 }
 
+/// Why a report folder cannot be reviewed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("{}: cannot open the report folder: {source}", dir.display())]
+    Open { dir: PathBuf, source: std::io::Error },
+    #[error("{}: not a folder (give the folder `chachong check --out` wrote)", dir.display())]
+    NotAFolder { dir: PathBuf },
+    #[error(transparent)]
+    Table(#[from] tables::TableError),
+    /// The CSVs named in `files` are not what the run recorded in the manifest wrote.
+    #[error(
+        "{}: the reports are not of one run: {} not what the run recorded in {} wrote (a check \
+         stopped while it replaced the reports, or a file copied in or edited since); run the \
+         check again",
+        dir.display(),
+        match files.as_slice() {
+            [one] => format!("{one} is"),
+            many => format!("{} are", many.join(" and ")),
+        },
+        crate::manifest::MANIFEST_FILE
+    )]
+    NotOneRun { dir: PathBuf, files: Vec<&'static str> },
+    #[error("no draft {want:?} in the report (it has: {})", have.join(", "))]
+    NoSuchDraft { want: String, have: Vec<String> },
+}
+
+/// Why a draft's or a source's text is not shown.
+#[derive(Debug, thiserror::Error)]
+enum NoText {
+    #[error("{0}")]
+    Unreadable(Reason),
+    #[error("not among the drafts checked")]
+    NotChecked,
+    #[error("not in the corpus")]
+    NotInCorpus,
+}
+
 /// Reads report folder `dir` and the files it refers to.
-pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
-    let meta = std::fs::metadata(dir)
-        .map_err(|e| format!("{}: cannot open the report folder: {e}", dir.display()))?;
+pub fn load(dir: &Path, opts: &Options) -> Result<Review, ReviewError> {
+    let meta =
+        std::fs::metadata(dir).map_err(|source| ReviewError::Open { dir: dir.to_path_buf(), source })?;
     if !meta.is_dir() {
-        return Err(format!(
-            "{}: not a folder (give the folder `chachong check --out` wrote)",
-            dir.display()
-        ));
+        return Err(ReviewError::NotAFolder { dir: dir.to_path_buf() });
     }
     let mut tables = tables::read_tables(dir)?;
     let mut problems = Vec::new();
@@ -130,6 +164,9 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
     // Told to give the corpus folder only when it was not given.
     let hint = if opts.corpus.is_some() { "" } else { " (give the corpus folder with --corpus DIR)" };
     let mut review = build(tables, &texts, manifest.as_ref(), problems, hint);
+    if let Some(Some(stored)) = texts.stored.get() {
+        review.problems.extend(stored.take_damaged().iter().map(ToString::to_string));
+    }
     review.report_dir = Some(absolute(dir));
     review.corpus = Some(absolute(&corpus));
     Ok(review)
@@ -139,7 +176,7 @@ pub fn load(dir: &Path, opts: &Options) -> Result<Review, String> {
 /// check killed while it replaced them, or a file copied in from another run, would show one
 /// run's paragraphs with another's spans. A file saved again by Excel or WPS is still the run's
 /// (see [`tables::digests`]); a manifest without digests (an older chachong) is taken on trust.
-fn one_run(dir: &Path, tables: &Tables, manifest: &Manifest) -> Result<(), String> {
+fn one_run(dir: &Path, tables: &Tables, manifest: &Manifest) -> Result<(), ReviewError> {
     let differ: Vec<&str> = tables::digests(tables)
         .into_iter()
         .filter(|(file, digest)| manifest.rows.iter().any(|(f, d)| f == file && d != digest))
@@ -148,17 +185,7 @@ fn one_run(dir: &Path, tables: &Tables, manifest: &Manifest) -> Result<(), Strin
     if differ.is_empty() {
         return Ok(());
     }
-    Err(format!(
-        "{}: the reports are not of one run: {} not what the run recorded in {} wrote (a check \
-         stopped while it replaced the reports, or a file copied in or edited since); run the \
-         check again",
-        dir.display(),
-        match differ.as_slice() {
-            [one] => format!("{one} is"),
-            many => format!("{} are", many.join(" and ")),
-        },
-        crate::manifest::MANIFEST_FILE
-    ))
+    Err(ReviewError::NotOneRun { dir: dir.to_path_buf(), files: differ })
 }
 
 /// The review of a check run in this process: `drafts` are (report name, path) as checked.
@@ -166,6 +193,7 @@ pub fn from_check(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpus:
     let texts = CheckTexts { drafts, corpus };
     let manifest = run_manifest(reports, drafts, corpus);
     let mut review = build(tables::from_reports(reports), &texts, Some(&manifest), Vec::new(), "");
+    review.problems.extend(corpus.take_damaged().iter().map(ToString::to_string));
     review.corpus = Some(absolute(&corpus.root));
     review
 }
@@ -209,9 +237,9 @@ pub fn run_manifest(reports: &[DraftReport], drafts: &[(PathBuf, String)], corpu
 /// Where the texts come from.
 trait Texts {
     /// The draft the report calls `name`: (where it was looked for, the document or why not).
-    fn draft(&self, name: &str) -> (String, Result<Document, String>);
+    fn draft(&self, name: &str) -> (String, Result<Document, NoText>);
     /// The corpus document the report calls `name`.
-    fn source(&self, name: &str) -> (String, Result<Document, String>);
+    fn source(&self, name: &str) -> (String, Result<Document, NoText>);
 }
 
 struct DiskTexts<'a> {
@@ -223,7 +251,7 @@ struct DiskTexts<'a> {
 }
 
 impl Texts for DiskTexts<'_> {
-    fn draft(&self, name: &str) -> (String, Result<Document, String>) {
+    fn draft(&self, name: &str) -> (String, Result<Document, NoText>) {
         let path = match self.manifest.and_then(|m| m.draft(name)) {
             Some(d) => d.path.clone(),
             None => names::path_of(name).unwrap_or_else(|| PathBuf::from(name)),
@@ -231,7 +259,7 @@ impl Texts for DiskTexts<'_> {
         read(&path)
     }
 
-    fn source(&self, name: &str) -> (String, Result<Document, String>) {
+    fn source(&self, name: &str) -> (String, Result<Document, NoText>) {
         // A reference corpus's document is recorded with its path; the corpus's own, by name.
         let recorded = self.manifest.and_then(|m| m.source(name)).and_then(|s| s.path.clone());
         let (shown, doc) = read(&recorded.unwrap_or_else(|| names::join(&self.corpus, name)));
@@ -249,9 +277,9 @@ impl Texts for DiskTexts<'_> {
     }
 }
 
-fn read(path: &Path) -> (String, Result<Document, String>) {
+fn read(path: &Path) -> (String, Result<Document, NoText>) {
     let shown = absolute(path).display().to_string();
-    let doc = read_document(path).map_err(|e| e.reason);
+    let doc = read_document(path).map_err(|e| NoText::Unreadable(e.reason));
     (shown, doc)
 }
 
@@ -261,18 +289,18 @@ struct CheckTexts<'a> {
 }
 
 impl Texts for CheckTexts<'_> {
-    fn draft(&self, name: &str) -> (String, Result<Document, String>) {
+    fn draft(&self, name: &str) -> (String, Result<Document, NoText>) {
         match self.drafts.iter().find(|(_, n)| n == name) {
             Some((path, _)) => read(path),
-            None => (name.to_string(), Err("not among the drafts checked".into())),
+            None => (name.to_string(), Err(NoText::NotChecked)),
         }
     }
 
-    fn source(&self, name: &str) -> (String, Result<Document, String>) {
+    fn source(&self, name: &str) -> (String, Result<Document, NoText>) {
         let shown = absolute(&names::join(&self.corpus.root, name)).display().to_string();
         match self.corpus.find(name) {
             Some(id) => (shown, Ok(self.corpus.doc(id).doc.clone())),
-            None => (shown, Err("not in the corpus".into())),
+            None => (shown, Err(NoText::NotInCorpus)),
         }
     }
 }
@@ -322,10 +350,10 @@ fn draft_names(tables: &Tables) -> Vec<String> {
 }
 
 /// Keeps only the rows of the draft(s) `want` names ([`draft_matches`]).
-fn keep_draft(tables: &mut Tables, want: &str) -> Result<(), String> {
+fn keep_draft(tables: &mut Tables, want: &str) -> Result<(), ReviewError> {
     let names = draft_names(tables);
     if !names.iter().any(|n| draft_matches(n, want)) {
-        return Err(format!("no draft {want:?} in the report (it has: {})", names.join(", ")));
+        return Err(ReviewError::NoSuchDraft { want: want.to_string(), have: names });
     }
     tables.paragraphs.retain(|p| draft_matches(&p.draft, want));
     tables.spans.retain(|s| draft_matches(&s.draft, want));

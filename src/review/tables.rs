@@ -9,7 +9,43 @@ use crate::report::{
 };
 use crate::table::{self, Term, UNREADABLE};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a report file could not be read back; names the file, and the line for a bad row.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error(
+        "{}: not found (a report folder written by `chachong check` has {PARAGRAPHS_CSV}, {SPANS_CSV} and {DOCUMENTS_CSV})",
+        path.display()
+    )]
+    NotFound { path: PathBuf },
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {reason}", path.display())]
+    Decode { path: PathBuf, reason: crate::ingest::Reason },
+    #[error("{}: {source}", path.display())]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{}: empty file (no header row)", path.display())]
+    NoHeader { path: PathBuf },
+    #[error("{} line {line}: {problem}", path.display())]
+    Row { path: PathBuf, line: u64, problem: CellError },
+}
+
+/// What is wrong with a row's cell.
+#[derive(Debug, thiserror::Error)]
+pub enum CellError {
+    #[error("no column {0}")]
+    NoColumn(&'static str),
+    #[error("column {0} is empty")]
+    Empty(&'static str),
+    #[error("column {column}: {value:?} is not a whole number")]
+    NotWhole { column: &'static str, value: String },
+    #[error("column {column}: {value:?} is not a number")]
+    NotNumber { column: &'static str, value: String },
+    /// A name outside the vocabulary of the column: `what` it names and the names `expected`.
+    #[error("column {column}: unknown {what} {value:?} (expected {expected})")]
+    Unknown { column: &'static str, what: &'static str, value: String, expected: &'static str },
+}
 
 /// One row of paragraphs.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,12 +169,12 @@ pub const DOCUMENTS_CSV: &str = "documents.csv";
 const COLUMNS: [&[Term]; 3] = [&PARAGRAPH_COLUMNS, &SPAN_COLUMNS, &DOCUMENT_COLUMNS];
 
 /// Reads paragraphs.csv, spans.csv and documents.csv from `dir`, in either language.
-pub fn read_tables(dir: &Path) -> Result<Tables, String> {
+pub fn read_tables(dir: &Path) -> Result<Tables, TableError> {
     read_files(&dir.join(PARAGRAPHS_CSV), &dir.join(SPANS_CSV), &dir.join(DOCUMENTS_CSV))
 }
 
 /// Reads the three files from where they are (a set being written has them under temporary names).
-pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<Tables, String> {
+pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<Tables, TableError> {
     let paragraphs = read_csv(paragraphs, |r| {
         Ok(ParaRow {
             draft: r.text("draft")?,
@@ -149,13 +185,13 @@ pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<T
             score: r.ratio("score")?,
             source: r.text("source")?,
             source_para: r.opt_int("source_para")?,
-            flags: r.flags("flags")?,
+            flags: r.flags("flags"),
             excerpt: r.cell("excerpt").unwrap_or("").to_string(),
         })
     })?;
     // A foreign name's row (`crate::findings`) is no matched run: kept apart, as review marks runs.
     let rows = read_csv(spans, |r| {
-        if r.parse("kind", |k| Ok(table::find_term(k, &[FOREIGN_NAME]).is_some()))? {
+        if table::find_term(&r.text("kind")?, &[FOREIGN_NAME]).is_some() {
             return Ok(SpanLine::Name(NameRec {
                 draft: r.text("draft")?,
                 para: r.int("para")?,
@@ -196,7 +232,7 @@ pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<T
             boilerplate_ratio: r.ratio("boilerplate_ratio")?,
             top_source: r.text("top_source")?,
             top_source_ratio: r.ratio("top_source_ratio")?,
-            flags: r.flags("flags")?,
+            flags: r.flags("flags"),
             status: r.cell("status").unwrap_or("").to_string(),
             findings: DocFindings {
                 foreign_names: r.opt_int("foreign_names")?,
@@ -272,19 +308,28 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
 }
 
 /// A verdict by its name in either language (`--lang`).
-fn verdict(s: &str) -> Result<Verdict, String> {
+fn verdict(column: &'static str, s: &str) -> Result<Verdict, CellError> {
     const VERDICTS: [Verdict; 4] = [Verdict::Copy, Verdict::Partial, Verdict::Boilerplate, Verdict::Original];
-    VERDICTS
-        .into_iter()
-        .find(|&v| table::find_term(s, &[table::verdict(v)]).is_some())
-        .ok_or_else(|| format!("unknown verdict {s:?} (expected copy, partial, boilerplate or original)"))
+    VERDICTS.into_iter().find(|&v| table::find_term(s, &[table::verdict(v)]).is_some()).ok_or_else(|| {
+        CellError::Unknown {
+            column,
+            what: "verdict",
+            value: s.to_string(),
+            expected: "copy, partial, boilerplate or original",
+        }
+    })
 }
 
-fn span_kind(s: &str) -> Result<SpanKind, String> {
+fn span_kind(column: &'static str, s: &str) -> Result<SpanKind, CellError> {
     [SpanKind::Copy, SpanKind::Boilerplate]
         .into_iter()
         .find(|&k| table::find_term(s, &[table::span_kind(k)]).is_some())
-        .ok_or_else(|| format!("unknown kind {s:?} (expected copy or boilerplate)"))
+        .ok_or_else(|| CellError::Unknown {
+            column,
+            what: "kind",
+            value: s.to_string(),
+            expected: "copy or boilerplate",
+        })
 }
 
 /// A data row with the header's column positions.
@@ -298,19 +343,23 @@ impl Row<'_> {
         self.columns.get(name).map(|&i| crate::spreadsheet::unescape(self.record.get(i).unwrap_or("").trim()))
     }
 
-    fn text(&self, name: &str) -> Result<String, String> {
-        self.cell(name).map(str::to_string).ok_or_else(|| format!("no column {name}"))
+    fn text(&self, name: &'static str) -> Result<String, CellError> {
+        self.cell(name).map(str::to_string).ok_or(CellError::NoColumn(name))
     }
 
-    fn parse<T>(&self, name: &str, f: impl Fn(&str) -> Result<T, String>) -> Result<T, String> {
-        f(&self.text(name)?).map_err(|e| format!("column {name}: {e}"))
+    fn parse<T>(
+        &self,
+        name: &'static str,
+        f: impl Fn(&'static str, &str) -> Result<T, CellError>,
+    ) -> Result<T, CellError> {
+        f(name, &self.text(name)?)
     }
 
-    fn int(&self, name: &str) -> Result<usize, String> {
-        self.opt_int(name)?.ok_or_else(|| format!("column {name} is empty"))
+    fn int(&self, name: &'static str) -> Result<usize, CellError> {
+        self.opt_int(name)?.ok_or(CellError::Empty(name))
     }
 
-    fn opt_int(&self, name: &str) -> Result<Option<usize>, String> {
+    fn opt_int(&self, name: &'static str) -> Result<Option<usize>, CellError> {
         let Some(s) = self.cell(name) else { return Ok(None) };
         if s.is_empty() {
             return Ok(None);
@@ -321,13 +370,13 @@ impl Row<'_> {
         // A spreadsheet may have written 6 as 6.0.
         match s.parse::<f64>() {
             Ok(x) if x >= 0.0 && x.fract() == 0.0 && x < 1e15 => Ok(Some(x as usize)),
-            _ => Err(format!("column {name}: {s:?} is not a whole number")),
+            _ => Err(CellError::NotWhole { column: name, value: s.to_string() }),
         }
     }
 
-    fn ratio(&self, name: &str) -> Result<f64, String> {
+    fn ratio(&self, name: &'static str) -> Result<f64, CellError> {
         let s = self.text(name)?;
-        let bad = || format!("column {name}: {s:?} is not a number");
+        let bad = || CellError::NotNumber { column: name, value: s.clone() };
         let x = match s.strip_suffix(['%', '％']) {
             Some(pct) => pct.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
             None if s.is_empty() => 0.0,
@@ -340,25 +389,25 @@ impl Row<'_> {
         }
     }
 
-    fn flags(&self, name: &str) -> Result<Vec<String>, String> {
-        Ok(self
-            .cell(name)
+    fn flags(&self, name: &str) -> Vec<String> {
+        self.cell(name)
             .unwrap_or("")
             .split([';', '；'])
             .map(str::trim)
             .filter(|f| !f.is_empty())
             .map(str::to_string)
-            .collect())
+            .collect()
     }
 }
 
 /// Reads `path` and turns each non-blank data row into a `T`; errors name the file and line.
-fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, String>) -> Result<Vec<T>, String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            format!("{}: not found (a report folder written by `chachong check` has {PARAGRAPHS_CSV}, {SPANS_CSV} and {DOCUMENTS_CSV})", path.display())
+fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, CellError>) -> Result<Vec<T>, TableError> {
+    let path_buf = || path.to_path_buf();
+    let bytes = std::fs::read(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            TableError::NotFound { path: path_buf() }
         } else {
-            format!("{}: cannot read: {e}", path.display())
+            TableError::Read { path: path_buf(), source }
         }
     })?;
     // As chachong wrote it, UTF-8 is taken as it is: a report on files named lossily by another
@@ -366,7 +415,8 @@ fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, String>) -> Result<V
     // binary file. A CSV saved again by Excel or WPS in GBK is decoded as a document would be.
     let text = match std::str::from_utf8(&bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => crate::ingest::decode_text(&bytes).map_err(|e| format!("{}: {e}", path.display()))?,
+        Err(_) => crate::ingest::decode_text(&bytes)
+            .map_err(|reason| TableError::Decode { path: path_buf(), reason })?,
     };
     let text = text.trim_start_matches('\u{feff}');
     let header_line = text.lines().next().unwrap_or("");
@@ -382,8 +432,8 @@ fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, String>) -> Result<V
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(format!("{}: {e}", path.display())),
-        None => return Err(format!("{}: empty file (no header row)", path.display())),
+        Some(Err(source)) => return Err(TableError::Csv { path: path_buf(), source }),
+        None => return Err(TableError::NoHeader { path: path_buf() }),
     };
     let columns: HashMap<String, usize> = header
         .iter()
@@ -395,15 +445,16 @@ fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, String>) -> Result<V
         .collect();
     let mut out = Vec::new();
     for record in records {
-        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        let record = record.map_err(|source| TableError::Csv { path: path_buf(), source })?;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         let line = record.position().map_or(0, |p| p.line());
-        out.push(
-            row(&Row { columns: &columns, record: &record })
-                .map_err(|e| format!("{} line {line}: {e}", path.display()))?,
-        );
+        out.push(row(&Row { columns: &columns, record: &record }).map_err(|problem| TableError::Row {
+            path: path_buf(),
+            line,
+            problem,
+        })?);
     }
     Ok(out)
 }
@@ -529,10 +580,21 @@ mod tests {
         write(dir.path(), SPANS_CSV, SPANS.as_bytes());
         write(dir.path(), DOCUMENTS_CSV, DOCS.as_bytes());
         let e = read_tables(dir.path()).unwrap_err();
-        assert!(e.contains("paragraphs.csv line 2: column verdict: unknown verdict \"copied\""), "{e}");
+        assert!(
+            matches!(
+                &e,
+                TableError::Row { line: 2, problem: CellError::Unknown { column: "verdict", .. }, .. }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().contains("paragraphs.csv line 2: column verdict: unknown verdict \"copied\""),
+            "{e}"
+        );
         std::fs::remove_file(dir.path().join(SPANS_CSV)).unwrap();
         write(dir.path(), PARAGRAPHS_CSV, b"draft,para,start,end,verdict,score,source,source_para,flags\n");
         let e = read_tables(dir.path()).unwrap_err();
-        assert!(e.contains("spans.csv: not found"), "{e}");
+        assert!(matches!(&e, TableError::NotFound { path } if path.ends_with(SPANS_CSV)), "{e:?}");
+        assert!(e.to_string().contains("spans.csv: not found"), "{e}");
     }
 }

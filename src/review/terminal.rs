@@ -8,6 +8,11 @@ use super::{pct, verdict_zh, DraftView, Review};
 use crate::classify::{SpanKind, Verdict};
 use crate::params::REVIEW_TERMINAL_SOURCES;
 
+/// A word of `--verdict` that names no verdict.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--verdict: unknown {0:?} (use copy, partial, boilerplate, original, flagged or all)")]
+pub struct UnknownVerdict(pub String);
+
 /// Which paragraphs to list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Selection {
@@ -28,7 +33,7 @@ impl Default for Selection {
 impl Selection {
     /// Parses `--verdict`: a comma-separated list of copy, partial, boilerplate, original,
     /// flagged (paragraphs with template-site flags) and all.
-    pub fn parse_verdicts(list: &str, min_score: f64) -> Result<Selection, String> {
+    pub fn parse_verdicts(list: &str, min_score: f64) -> Result<Selection, UnknownVerdict> {
         let mut sel = Selection { verdicts: Vec::new(), flagged: false, min_score };
         for word in list.split([',', '，', ' ']).map(str::trim).filter(|w| !w.is_empty()) {
             match word.to_ascii_lowercase().as_str() {
@@ -42,11 +47,7 @@ impl Selection {
                         vec![Verdict::Copy, Verdict::Partial, Verdict::Boilerplate, Verdict::Original];
                     sel.flagged = true;
                 }
-                _ => {
-                    return Err(format!(
-                    "--verdict: unknown {word:?} (use copy, partial, boilerplate, original, flagged or all)"
-                ))
-                }
+                _ => return Err(UnknownVerdict(word.to_string())),
             }
         }
         sel.verdicts.sort();
@@ -276,7 +277,7 @@ mod tests {
         assert!(s.flagged);
         assert_eq!(s.describe(), "copy, partial, flagged; score ≥ 0.5");
         assert_eq!(Selection::parse_verdicts("all", 0.0).unwrap().verdicts.len(), 4);
-        assert!(Selection::parse_verdicts("copied", 0.0).unwrap_err().contains("copied"));
+        assert!(Selection::parse_verdicts("copied", 0.0).unwrap_err().to_string().contains("copied"));
         assert_eq!(Selection::default().describe(), "copy, partial, flagged");
     }
 

@@ -71,7 +71,7 @@ pub fn safe_name(name: &str) -> Result<&str, NameError> {
     if is_lock_file(OsStr::new(name)) {
         return Err(NameError::LockFile);
     }
-    Format::of(Path::new(name)).map_err(NameError::Unsupported)?;
+    Format::of(Path::new(name)).map_err(|r| NameError::Unsupported(r.to_string()))?;
     Ok(name)
 }
 

@@ -366,7 +366,8 @@ impl App {
         let spooled = spool.path().join(name);
         std::fs::write(&spooled, bytes)?;
         let limits = self.loading.get().limits;
-        let doc = read_document_with(&spooled, &limits).map_err(|e| Refusal::Unreadable(e.reason))?;
+        let doc =
+            read_document_with(&spooled, &limits).map_err(|e| Refusal::Unreadable(e.reason.to_string()))?;
         if doc.paragraphs.is_empty() {
             return Err(Refusal::Unreadable("no text in it".into()));
         }
@@ -471,7 +472,7 @@ impl App {
         for (result, (_, name)) in results.into_iter().zip(&drafts) {
             match result {
                 Ok(r) => reports.push(r),
-                Err(e) => unchecked.push(Unchecked { draft: name.clone(), reason: e.reason }),
+                Err(e) => unchecked.push(Unchecked { draft: name.clone(), reason: e.reason.to_string() }),
             }
         }
         // Drafts checked together are compared with each other too, as `check` compares them.
