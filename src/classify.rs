@@ -15,10 +15,9 @@ use crate::params::{
 };
 use crate::shingle::Shingle;
 use crate::taohua::Lexicon;
-use std::fmt;
 use std::ops::Range;
 
-/// What a paragraph is, per REPORT_FORMAT.md.
+/// What a paragraph is, per REPORT_FORMAT.md; its names are in [`crate::report::schema`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verdict {
     Original,
@@ -27,31 +26,11 @@ pub enum Verdict {
     Copy,
 }
 
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Verdict::Copy => "copy",
-            Verdict::Partial => "partial",
-            Verdict::Boilerplate => "boilerplate",
-            Verdict::Original => "original",
-        })
-    }
-}
-
 /// Kind of a reported span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpanKind {
     Copy,
     Boilerplate,
-}
-
-impl fmt::Display for SpanKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SpanKind::Copy => "copy",
-            SpanKind::Boilerplate => "boilerplate",
-        })
-    }
 }
 
 /// A run between the draft paragraph and one corpus paragraph.

@@ -21,18 +21,16 @@
 //! below the corpus folder (an audit's reference corpus, `audit --against`), whose name alone
 //! would not find it from another folder. An audit records every audited document as a `draft`
 //! (named as in its reports, relative to the corpus). `rows` is a CSV of the run and a digest
-//! of the rows it holds (see `review::tables::digests`), by which review tells a set of one run's
+//! of the rows it holds (see `report::read::digests`), by which review tells a set of one run's
 //! files from a mix. Paths are written as reports show names ([`crate::names`]: a name that is not
 //! UTF-8 is kept, not made lossy). A tab, newline or backslash in a field is written `\t`, `\n`,
 //! `\\`. Unknown records are ignored, so later versions can add some.
 
 use crate::atomic::{FileSet, SetError};
 use crate::names::{path_of, shown_path};
+use crate::report::schema::MANIFEST_FILE;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-/// The manifest's file name inside a report folder.
-pub const MANIFEST_FILE: &str = "chachong-run.txt";
 
 /// How a manifest begins: by it a folder walk knows a report folder, whose files are never
 /// documents to check or index.
@@ -66,7 +64,7 @@ pub struct Manifest {
     pub drafts: Vec<ManifestDraft>,
     /// Cited corpus documents.
     pub sources: Vec<ManifestSource>,
-    /// The run's CSVs (file name) and what each says ([`crate::review::tables::digests`]).
+    /// The run's CSVs (file name) and what each says ([`crate::report::read::digests`]).
     pub rows: Vec<(String, u64)>,
 }
 
@@ -267,7 +265,7 @@ mod tests {
                     path: Some(PathBuf::from("/data/ref/讲话.txt")),
                 },
             ],
-            rows: vec![("spans.csv".into(), 7)],
+            rows: vec![(crate::report::schema::SPANS_CSV.into(), 7)],
         }
     }
 

@@ -31,6 +31,8 @@ pub enum Flag {
     /// The paragraph's text is another draft's of the same batch: that draft and paragraph
     /// ([`crate::findings::batch`]).
     Batch(String),
+    /// A flag this version does not know, read from a report (a later version's), kept as written.
+    Other(String),
 }
 
 impl fmt::Display for Flag {
@@ -43,7 +45,30 @@ impl fmt::Display for Flag {
             Flag::ForeignName(name) => write!(f, "foreign_name:{name}"),
             Flag::Recycled(from) => write!(f, "recycled:{from}"),
             Flag::Batch(partner) => write!(f, "batch:{partner}"),
+            Flag::Other(text) => f.write_str(text),
         }
+    }
+}
+
+/// A flag as the `flags` column writes it; the inverse of its `Display`, so a report read back
+/// writes the same cell.
+impl std::str::FromStr for Flag {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Flag, Self::Err> {
+        let Some((kind, what)) = s.split_once(':') else {
+            return Ok(if s == "truncated" { Flag::Truncated } else { Flag::Other(s.to_string()) });
+        };
+        let what = what.to_string();
+        Ok(match kind {
+            "watermark" => Flag::Watermark(what),
+            "chrome" => Flag::Chrome(what),
+            "placeholder" => Flag::Placeholder(what),
+            "foreign_name" => Flag::ForeignName(what),
+            "recycled" => Flag::Recycled(what),
+            "batch" => Flag::Batch(what),
+            _ => Flag::Other(s.to_string()),
+        })
     }
 }
 
@@ -336,6 +361,26 @@ fn placeholders(text: &str) -> Vec<(Range<usize>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_read_back_as_written() {
+        for text in [
+            "watermark:笔杆儿网",
+            "truncated",
+            "chrome:您的位置",
+            "placeholder:XXX同",
+            "foreign_name:博山区",
+            "recycled:2024",
+            "batch:b.txt¶3",
+            "quote:新华社",
+            "truncated:x",
+        ] {
+            let flag: Flag = text.parse().unwrap();
+            assert_eq!(flag.to_string(), text);
+        }
+        assert_eq!("placeholder:*区".parse::<Flag>().unwrap(), Flag::Placeholder("*区".into()));
+        assert_eq!("quote:新华社".parse::<Flag>().unwrap(), Flag::Other("quote:新华社".into()));
+    }
 
     fn flags(text: &str) -> Vec<String> {
         MarkTable::builtin().scan(text).flags.iter().map(|f| f.to_string()).collect()

@@ -7,14 +7,17 @@
 //! are replaced as a set, its run manifest last ([`write_run`]).
 //!
 //! The rows are built once as [`Table`]s of typed cells ([`tables`]), which the CSV writer and
-//! the .xlsx writer ([`crate::xlsx`]) both write, in English or Chinese ([`Lang`]).
+//! the .xlsx writer ([`crate::xlsx`]) both write, in English or Chinese ([`Lang`]); their columns
+//! are defined once, in [`schema`], and [`read`] reads them back.
+
+pub mod read;
+pub mod schema;
 
 use crate::atomic::{write_atomic, FileSet, SetError};
 use crate::classify::{SpanKind, Verdict};
 use crate::manifest::Manifest;
 use crate::marks::Flag;
-use crate::review::tables;
-use crate::table::{self, Cell, Lang, Table, Term};
+use crate::table::{Cell, Lang, Table};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -60,6 +63,23 @@ pub struct DocumentRow {
     pub flags: Vec<Flag>,
 }
 
+/// A row of a report table as read back ([`read`]): the draft it belongs to (its `draft`
+/// column) and the row the check wrote for it, so that a table has one row type whether it is
+/// written or read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drafted<T> {
+    pub draft: String,
+    pub row: T,
+}
+
+impl<T> std::ops::Deref for Drafted<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.row
+    }
+}
+
 /// Everything found in one draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftReport {
@@ -88,57 +108,7 @@ pub struct SourceShare {
     pub ratio: f64,
 }
 
-/// paragraphs.csv's columns.
-pub const PARAGRAPH_COLUMNS: [Term; 14] = [
-    Term { en: "draft", zh: "草稿" },
-    Term { en: "para", zh: "段落号" },
-    Term { en: "start", zh: "起始" },
-    Term { en: "end", zh: "结束" },
-    Term { en: "chars", zh: "字数" },
-    Term { en: "verdict", zh: "判定" },
-    Term { en: "score", zh: "相似度" },
-    Term { en: "source", zh: "来源" },
-    Term { en: "source_para", zh: "来源段落号" },
-    Term { en: "simhash_distance", zh: "SimHash距离" },
-    Term { en: "matched_chars", zh: "重复字数" },
-    Term { en: "flags", zh: "标记" },
-    Term { en: "excerpt", zh: "摘录" },
-    Term { en: "matched_text", zh: "重复文字" },
-];
-/// spans.csv's columns; `detail` comes after the contract's first eight (docs/report-format.md).
-pub const SPAN_COLUMNS: [Term; 9] = [
-    Term { en: "draft", zh: "草稿" },
-    Term { en: "para", zh: "段落号" },
-    Term { en: "start", zh: "起始" },
-    Term { en: "end", zh: "结束" },
-    Term { en: "source", zh: "来源" },
-    Term { en: "source_start", zh: "来源起始" },
-    Term { en: "source_end", zh: "来源结束" },
-    Term { en: "kind", zh: "类型" },
-    Term { en: "detail", zh: "说明" },
-];
-/// `spans.csv`'s `kind` of a foreign name's row ([`crate::findings::names`]).
-pub const FOREIGN_NAME: Term = Term { en: "foreign_name", zh: "外地地名" };
-/// documents.csv's columns; the findings' six ([`crate::findings`]) come after `status`.
-pub const DOCUMENT_COLUMNS: [Term; 15] = [
-    Term { en: "draft", zh: "草稿" },
-    Term { en: "paragraphs", zh: "段落数" },
-    Term { en: "chars", zh: "字数" },
-    Term { en: "copied_ratio", zh: "总文字复制比" },
-    Term { en: "boilerplate_ratio", zh: "套话比" },
-    Term { en: "top_source", zh: "最大来源" },
-    Term { en: "top_source_ratio", zh: "单篇最大复制比" },
-    Term { en: "flags", zh: "标记" },
-    Term { en: "status", zh: "状态" },
-    Term { en: "foreign_names", zh: "外地地名数" },
-    Term { en: "recycled_from", zh: "旧稿来源" },
-    Term { en: "recycled_years", zh: "旧稿年份" },
-    Term { en: "numbers_changed", zh: "改动数字数" },
-    Term { en: "batch_paragraphs", zh: "同批相同段落数" },
-    Term { en: "batch_partner", zh: "同批相同草稿" },
-];
-
-/// The position of documents.csv's `status` among [`DOCUMENT_COLUMNS`].
+/// The position of documents.csv's `status` among [`schema::DOCUMENTS`]' columns.
 const STATUS: usize = 8;
 
 /// A draft that could not be checked: listed in `documents.csv` with the reason, so a batch's
@@ -154,9 +124,9 @@ pub struct Unchecked {
 /// char (nothing was compared, so its 0 % says nothing).
 pub fn status(r: &DraftReport) -> &'static str {
     if is_empty(r) {
-        table::EMPTY.en
+        schema::EMPTY.en
     } else {
-        table::OK.en
+        schema::OK.en
     }
 }
 
@@ -208,7 +178,7 @@ fn check_tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> [Table; 3] 
             text(&d.top_source),
             Cell::Ratio(d.top_source_ratio),
             Cell::Text(flags_cell(&d.flags)),
-            Cell::Label(if is_empty(r) { table::EMPTY } else { table::OK }),
+            Cell::Label(if is_empty(r) { schema::EMPTY } else { schema::OK }),
             Cell::Count(r.findings.foreign.len()),
             recycled.map_or(Cell::Blank, |x| text(&x.source)),
             recycled.map_or(Cell::Blank, |x| text_or_blank(x.years())),
@@ -223,7 +193,7 @@ fn check_tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> [Table; 3] 
                 Cell::Count(p.start),
                 Cell::Count(p.end),
                 Cell::Count(p.chars),
-                Cell::Label(table::verdict(p.verdict)),
+                Cell::Label(schema::verdict(p.verdict)),
                 Cell::Ratio(p.score),
                 text(&p.source),
                 opt_count(p.source_para),
@@ -243,7 +213,7 @@ fn check_tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> [Table; 3] 
                 text(&s.source),
                 Cell::Count(s.source_start),
                 Cell::Count(s.source_end),
-                Cell::Label(table::span_kind(s.kind)),
+                Cell::Label(schema::span_kind(s.kind)),
                 Cell::Blank,
             ]);
         }
@@ -256,29 +226,24 @@ fn check_tables(reports: &[DraftReport], unchecked: &[Unchecked]) -> [Table; 3] 
                 text(&f.source),
                 Cell::Count(f.source_start),
                 Cell::Count(f.source_end),
-                Cell::Label(FOREIGN_NAME),
+                Cell::Label(schema::FOREIGN_NAME),
                 text(&f.name),
             ]);
         }
     }
     for u in unchecked {
         // Blank but for the name and the status, the findings' columns too: nothing was read.
-        let mut row = vec![Cell::Blank; DOCUMENT_COLUMNS.len()];
+        let mut row = vec![Cell::Blank; schema::DOCUMENTS.columns.len()];
         row[0] = text(&u.draft);
-        row[STATUS] = Cell::Unreadable(u.reason.clone());
+        row[STATUS] = Cell::Because(schema::UNREADABLE, u.reason.clone());
         documents.push(row);
     }
     [
-        Table { name: DOCUMENTS, columns: &DOCUMENT_COLUMNS, rows: documents },
-        Table { name: PARAGRAPHS, columns: &PARAGRAPH_COLUMNS, rows: paragraphs },
-        Table { name: SPANS, columns: &SPAN_COLUMNS, rows: spans },
+        Table { schema: &schema::DOCUMENTS, rows: documents },
+        Table { schema: &schema::PARAGRAPHS, rows: paragraphs },
+        Table { schema: &schema::SPANS, rows: spans },
     ]
 }
-
-/// The tables' names: `en` is the CSV file's stem.
-pub const DOCUMENTS: Term = Term { en: "documents", zh: "文档" };
-pub const PARAGRAPHS: Term = Term { en: "paragraphs", zh: "段落" };
-pub const SPANS: Term = Term { en: "spans", zh: "重复片段" };
 
 /// Writes the three CSV reports for `reports` into `dir` (created if missing), replaced as a set,
 /// headers and values in `lang`; the drafts that could not be checked are rows of `documents.csv`
@@ -299,13 +264,13 @@ pub fn write_reports(
 
 /// Writes `table` as `dir/<its name>.csv`, atomically, in `lang`.
 pub fn write_table(dir: &Path, table: &Table, bom: bool, lang: Lang) -> io::Result<()> {
-    write_csv(&dir.join(table.file_name()), bom, |w| fill_table(w, table, lang))
+    write_csv(&dir.join(table.schema.file), bom, |w| fill_table(w, table, lang))
 }
 
 /// `table`'s header and rows in `lang`, every data cell escaped for spreadsheets
 /// ([`crate::spreadsheet`]).
 fn fill_table<W: Write>(w: &mut csv::Writer<W>, table: &Table, lang: Lang) -> csv::Result<()> {
-    w.write_record(table.columns.iter().map(|c| c.name(lang)))?;
+    w.write_record(table.schema.columns.iter().map(|c| c.name(lang)))?;
     for row in &table.rows {
         w.write_record(row.iter().map(|c| crate::spreadsheet::escape(&c.text(lang)).into_owned()))?;
     }
@@ -314,7 +279,7 @@ fn fill_table<W: Write>(w: &mut csv::Writer<W>, table: &Table, lang: Lang) -> cs
 
 /// A check's reports and its run manifest, written into `dir` (created if missing) as one set
 /// ([`FileSet`]): the three CSVs first, then the manifest, which records what each CSV says
-/// ([`tables::digests`]), so that `chachong review` refuses a folder whose files are of
+/// ([`read::digests`]), so that `chachong review` refuses a folder whose files are of
 /// different runs. The error names the file that could not be written.
 pub fn write_run(
     dir: &Path,
@@ -342,12 +307,12 @@ pub fn write_run_with(
     let mut set = FileSet::default();
     let [p, s, d] = stage_reports(&mut set, dir, reports, unchecked, bom, lang)?;
     for t in tables {
-        set.stage(&dir.join(t.file_name()), |out| fill_csv(out, bom, |w| fill_table(w, t, lang)))?;
+        set.stage(&dir.join(t.schema.file), |out| fill_csv(out, bom, |w| fill_table(w, t, lang)))?;
     }
     // Read back as review will read them, so the digests are of what review will see.
-    let written = tables::read_files(&p, &s, &d)
+    let written = read::read_files(&p, &s, &d)
         .map_err(|why| SetError { path: dir.to_path_buf(), source: io::Error::other(why) })?;
-    manifest.rows = tables::digests(&written).iter().map(|&(f, h)| (f.to_string(), h)).collect();
+    manifest.rows = read::digests(&written).iter().map(|&(f, h)| (f.to_string(), h)).collect();
     manifest.stage(&mut set, dir)?;
     set.commit()
 }
@@ -364,7 +329,7 @@ fn stage_reports(
 ) -> Result<[PathBuf; 3], SetError> {
     let [documents, paragraphs, spans] = check_tables(reports, unchecked);
     let mut stage =
-        |t: &Table| set.stage(&dir.join(t.file_name()), |out| fill_csv(out, bom, |w| fill_table(w, t, lang)));
+        |t: &Table| set.stage(&dir.join(t.schema.file), |out| fill_csv(out, bom, |w| fill_table(w, t, lang)));
     Ok([stage(&paragraphs)?, stage(&spans)?, stage(&documents)?])
 }
 

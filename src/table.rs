@@ -7,7 +7,6 @@
 //! who open the report in Excel or WPS: headers and verdicts in their words, ratios as the
 //! percentages a 查重 report shows (`47.2%`).
 
-use crate::classify::{SpanKind, Verdict};
 use std::borrow::Cow;
 use std::str::FromStr;
 
@@ -47,6 +46,11 @@ impl Term {
             Lang::Zh => self.zh,
         }
     }
+
+    /// Whether `text` is this name in either language (English in any case).
+    pub fn names(&self, text: &str) -> bool {
+        self.en.eq_ignore_ascii_case(text) || self.zh == text
+    }
 }
 
 /// What a cell holds; [`Cell::text`] is what the CSV shows, and the .xlsx writer writes numbers
@@ -64,8 +68,8 @@ pub enum Cell {
     Tenths(f64),
     /// A value named in both languages: a verdict, a span's or a cluster's kind, a status.
     Label(Term),
-    /// documents.csv's status of a draft that could not be read, with the reason.
-    Unreadable(String),
+    /// A label with a reason: documents.csv's `unreadable: <reason>`.
+    Because(Term, String),
 }
 
 impl Cell {
@@ -81,10 +85,7 @@ impl Cell {
             }),
             Cell::Tenths(x) => Cow::Owned(format!("{x:.1}")),
             Cell::Label(t) => Cow::Borrowed(t.name(lang)),
-            Cell::Unreadable(reason) => Cow::Owned(match lang {
-                Lang::En => format!("unreadable: {reason}"),
-                Lang::Zh => format!("{}: {reason}", UNREADABLE.zh),
-            }),
+            Cell::Because(t, reason) => Cow::Owned(format!("{}: {reason}", t.name(lang))),
         }
     }
 
@@ -106,55 +107,30 @@ impl Cell {
     }
 }
 
+/// A report table's definition: its name, its file and its columns (the tables are in
+/// [`crate::report::schema`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Schema {
+    /// `en` is the CSV file's stem and the sheet's name in English, `zh` the sheet's in Chinese.
+    pub name: Term,
+    /// The CSV file the table is written to.
+    pub file: &'static str,
+    pub columns: &'static [Term],
+}
+
+impl Schema {
+    /// The English name of a column named `header` in either language, `header` itself when
+    /// the table has no such column: how a reader finds the columns of a Chinese report.
+    pub fn english<'a>(&self, header: &'a str) -> &'a str {
+        self.columns.iter().find(|t| t.zh == header).map_or(header, |t| t.en)
+    }
+}
+
 /// One report table: what one CSV file holds and one sheet shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    /// The table's name: `en` is its CSV file's stem (`paragraphs` for paragraphs.csv).
-    pub name: Term,
-    pub columns: &'static [Term],
+    pub schema: &'static Schema,
     pub rows: Vec<Vec<Cell>>,
-}
-
-impl Table {
-    /// The CSV file the table is written to.
-    pub fn file_name(&self) -> String {
-        format!("{}.csv", self.name.en)
-    }
-}
-
-/// A verdict's names.
-pub fn verdict(v: Verdict) -> Term {
-    let en = match v {
-        Verdict::Copy => "copy",
-        Verdict::Partial => "partial",
-        Verdict::Boilerplate => "boilerplate",
-        Verdict::Original => "original",
-    };
-    Term { en, zh: crate::review::verdict_zh(v) }
-}
-
-/// A span kind's names: a copied run is 复制, a formula 套话, as the verdicts.
-pub fn span_kind(k: SpanKind) -> Term {
-    match k {
-        SpanKind::Copy => verdict(Verdict::Copy),
-        SpanKind::Boilerplate => verdict(Verdict::Boilerplate),
-    }
-}
-
-/// documents.csv's statuses.
-pub const OK: Term = Term { en: "ok", zh: "正常" };
-pub const EMPTY: Term = Term { en: "empty", zh: "无文字" };
-pub const UNREADABLE: Term = Term { en: "unreadable", zh: "无法读取" };
-
-/// The English name of a column named `header` in either language, among the tables' `columns`:
-/// how a reader of the reports finds the columns of a Chinese report.
-pub fn english_column<'a>(header: &'a str, columns: &[&[Term]]) -> &'a str {
-    columns.iter().flat_map(|c| c.iter()).find(|t| t.zh == header).map_or(header, |t| t.en)
-}
-
-/// The value `text` names in either language among `terms`.
-pub fn find_term(text: &str, terms: &[Term]) -> Option<Term> {
-    terms.iter().copied().find(|t| t.en.eq_ignore_ascii_case(text) || t.zh == text)
 }
 
 #[cfg(test)]
@@ -169,10 +145,11 @@ mod tests {
         assert_eq!(Cell::Ratio(0.4726).number(Lang::Zh), Some(0.473));
         assert_eq!(Cell::Ratio(1.0).text(Lang::Zh), "100.0%");
         assert_eq!(Cell::Tenths(12.34).text(Lang::Zh), "12.3");
-        assert_eq!(Cell::Label(verdict(Verdict::Partial)).text(Lang::Zh), "部分复制");
-        assert_eq!(Cell::Label(span_kind(SpanKind::Boilerplate)).text(Lang::Zh), "套话");
-        assert_eq!(Cell::Unreadable("not a .docx".into()).text(Lang::En), "unreadable: not a .docx");
-        assert_eq!(Cell::Unreadable("not a .docx".into()).text(Lang::Zh), "无法读取: not a .docx");
+        let partial = Term { en: "partial", zh: "部分复制" };
+        assert_eq!(Cell::Label(partial).text(Lang::Zh), "部分复制");
+        let unreadable = Term { en: "unreadable", zh: "无法读取" };
+        assert_eq!(Cell::Because(unreadable, "not a .docx".into()).text(Lang::En), "unreadable: not a .docx");
+        assert_eq!(Cell::Because(unreadable, "not a .docx".into()).text(Lang::Zh), "无法读取: not a .docx");
         assert_eq!(Cell::Text("=1".into()).number(Lang::En), None);
         assert_eq!(Cell::Blank.text(Lang::Zh), "");
     }

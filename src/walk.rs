@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::ingest::{is_supported, not_regular, Format};
-use crate::manifest::{MANIFEST_FILE, MANIFEST_HEADER};
+use crate::manifest::MANIFEST_HEADER;
 use crate::params::{LOCK_FILE_PATTERNS, REPORT_SNIFF_BYTES};
+use crate::report::schema::MANIFEST_FILE;
 use crate::review::html::GENERATOR_MARK;
 
 /// A `--include` or `--exclude` glob that globset refuses.

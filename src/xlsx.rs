@@ -10,8 +10,9 @@
 //! rust_xlsxwriter and saved atomically ([`crate::atomic`]).
 
 use crate::atomic::write_atomic;
+use crate::report::schema;
 use crate::report::{DraftReport, Unchecked};
-use crate::table::{Cell, Lang, Table};
+use crate::table::{Cell, Lang, Table, Term};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::io::{self, Write};
 use std::path::Path;
@@ -57,7 +58,7 @@ pub fn to_bytes(tables: &[Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
             if table.rows.is_empty() { vec![&[][..]] } else { table.rows.chunks(SHEET_ROWS).collect() };
         for (i, rows) in chunks.into_iter().enumerate() {
             let sheet = book.add_worksheet();
-            let name = table.name.name(lang);
+            let name = table.schema.name.name(lang);
             if i == 0 {
                 sheet.set_name(name)?;
             } else {
@@ -74,21 +75,13 @@ struct Styles {
     header: Format,
     ratio: Format,
     tenths: Format,
-    copy: Format,
-    partial: Format,
-    boilerplate: Format,
+    /// The coloured verdicts ([`schema::VERDICTS`]), by English name: a span's `copy` or a
+    /// cluster's `boilerplate` is coloured as the verdict.
+    labels: Vec<(&'static str, Format)>,
 }
 
 impl Styles {
     fn new(lang: Lang) -> Styles {
-        // The HTML report's colours (src/review/report.css).
-        let verdict = |ink: u32, paper: Option<u32>| {
-            let f = Format::new().set_bold().set_font_color(Color::RGB(ink));
-            match paper {
-                Some(p) => f.set_background_color(Color::RGB(p)),
-                None => f,
-            }
-        };
         Styles {
             header: Format::new()
                 .set_bold()
@@ -99,20 +92,20 @@ impl Styles {
                 Lang::Zh => "0.0%",
             }),
             tenths: Format::new().set_num_format("0.0"),
-            copy: verdict(0xC3161C, Some(0xFDE4E4)),
-            partial: verdict(0xD9730D, Some(0xFFF1E0)),
-            boilerplate: verdict(0x8A8F98, Some(0xF1F2F4)),
+            labels: schema::VERDICTS
+                .iter()
+                .filter_map(|&(_, t, c)| {
+                    let c = c?;
+                    let f = Format::new().set_bold().set_font_color(Color::RGB(c.ink));
+                    Some((t.en, f.set_background_color(Color::RGB(c.paper))))
+                })
+                .collect(),
         }
     }
 
-    /// The colour of a verdict or kind named `en`, if it has one.
-    fn label(&self, en: &str) -> Option<&Format> {
-        match en {
-            "copy" => Some(&self.copy),
-            "partial" => Some(&self.partial),
-            "boilerplate" => Some(&self.boilerplate),
-            _ => None,
-        }
+    /// The format of a verdict or kind, if it is coloured.
+    fn label(&self, t: Term) -> Option<&Format> {
+        self.labels.iter().find(|(en, _)| *en == t.en).map(|(_, f)| f)
     }
 }
 
@@ -123,8 +116,8 @@ fn fill(
     lang: Lang,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let mut widths: Vec<usize> = table.columns.iter().map(|c| display_width(c.name(lang))).collect();
-    for (col, c) in table.columns.iter().enumerate() {
+    let mut widths: Vec<usize> = table.schema.columns.iter().map(|c| display_width(c.name(lang))).collect();
+    for (col, c) in table.schema.columns.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, c.name(lang), &styles.header)?;
     }
     for (r, row) in rows.iter().enumerate() {
@@ -146,7 +139,7 @@ fn fill(
                 (_, Some(x)) => {
                     sheet.write_number(r, c, x)?;
                 }
-                (Cell::Label(t), None) => match styles.label(t.en) {
+                (Cell::Label(t), None) => match styles.label(*t) {
                     Some(f) => {
                         sheet.write_string_with_format(r, c, text, f)?;
                     }
@@ -165,7 +158,7 @@ fn fill(
         sheet.set_column_width(col as u16, w as f64)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    let last_col = table.columns.len().saturating_sub(1) as u16;
+    let last_col = table.schema.columns.len().saturating_sub(1) as u16;
     sheet.autofilter(0, 0, rows.len() as u32, last_col)?;
     Ok(())
 }

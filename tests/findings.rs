@@ -120,17 +120,17 @@ fn the_csvs_carry_the_names_and_their_count() {
     ));
     assert!(lines.next().expect("row").ends_with(",ok,11,,,,0,"), "{docs}");
     // chachong review reads the report back, the names' rows left out of the runs it marks.
-    let tables = chachong::review::tables::read_tables(out.path()).expect("read back");
-    assert!(tables.spans.iter().all(|s| s.span.kind == chachong::classify::SpanKind::Copy));
+    let tables = chachong::report::read::read_tables(out.path()).expect("read back");
+    assert!(tables.spans.iter().all(|s| s.kind == chachong::classify::SpanKind::Copy));
     assert_eq!(tables.foreign.len(), 11);
     let shimazhen = tables.foreign.iter().find(|n| n.name == "石马镇").expect("石马镇 read back");
     assert_eq!((shimazhen.para, shimazhen.start, shimazhen.end), (3, 102, 105));
     assert_eq!((shimazhen.source_start, shimazhen.source_end), (1477, 1480));
     assert_eq!(tables.documents[0].findings.foreign_names, Some(11));
-    let digests = chachong::review::tables::digests(&tables);
+    let digests = chachong::report::read::digests(&tables);
     assert_eq!(
         digests,
-        chachong::review::tables::digests(&chachong::review::tables::from_reports(std::slice::from_ref(&r)))
+        chachong::report::read::digests(&chachong::report::read::from_reports(std::slice::from_ref(&r)))
     );
 
     // In Chinese: the same rows under Chinese names, read back to the same tables.
@@ -145,12 +145,12 @@ fn the_csvs_carry_the_names_and_their_count() {
         .next()
         .expect("header")
         .ends_with(",状态,外地地名数,旧稿来源,旧稿年份,改动数字数,同批相同段落数,同批相同草稿"));
-    let zh_tables = chachong::review::tables::read_tables(zh.path()).expect("read back");
+    let zh_tables = chachong::report::read::read_tables(zh.path()).expect("read back");
     assert_eq!(zh_tables.foreign, tables.foreign);
     assert_eq!(zh_tables.documents[0].findings, tables.documents[0].findings);
     // The spans' digest, the names' rows in it, is the English one's (documents.csv's holds
     // `status` as written: 正常).
-    assert_eq!(chachong::review::tables::digests(&zh_tables)[1], digests[1]);
+    assert_eq!(chachong::report::read::digests(&zh_tables)[1], digests[1]);
 }
 
 /// The 2024 report's 「二、2024年经济社会发展总体要求和政策取向」 section, made next year's by changing

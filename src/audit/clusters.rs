@@ -26,6 +26,7 @@ use crate::params::{
     boilerplate_min_df, BOILERPLATE_PARAGRAPH_SHARE, CLUSTER_EXCERPT_CHARS, EXCERPT_CHARS, FUZZY_RUN_FACTOR,
     HEADING_MAX_RUNS,
 };
+use crate::report::schema;
 use crate::report::{DraftReport, ParagraphRow};
 use crate::table::{Cell, Table, Term};
 use rayon::prelude::*;
@@ -41,10 +42,7 @@ pub enum ClusterKind {
 
 impl fmt::Display for ClusterKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ClusterKind::Boilerplate => "boilerplate",
-            ClusterKind::Specific => "specific",
-        })
+        f.write_str(self.term().en)
     }
 }
 
@@ -307,31 +305,12 @@ fn describe(
     }
 }
 
-/// clusters.csv's columns.
-pub const COLUMNS: [Term; 8] = [
-    Term { en: "cluster", zh: "簇号" },
-    Term { en: "paragraphs", zh: "段落数" },
-    Term { en: "documents", zh: "文档数" },
-    Term { en: "earliest", zh: "最早文档" },
-    Term { en: "earliest_date", zh: "最早日期" },
-    Term { en: "kind", zh: "类型" },
-    Term { en: "chars", zh: "字数" },
-    Term { en: "excerpt", zh: "摘录" },
-];
-/// cluster_members.csv's columns.
-pub const MEMBER_COLUMNS: [Term; 4] = [
-    Term { en: "cluster", zh: "簇号" },
-    Term { en: "document", zh: "文档" },
-    Term { en: "para", zh: "段落号" },
-    Term { en: "excerpt", zh: "摘录" },
-];
-
 impl ClusterKind {
     /// The kind's names: a recycled passage is 特有 (specific to the cluster), a formula 套话.
     pub fn term(self) -> Term {
         match self {
-            ClusterKind::Specific => Term { en: "specific", zh: "特有" },
-            ClusterKind::Boilerplate => Term { en: "boilerplate", zh: "套话" },
+            ClusterKind::Specific => schema::SPECIFIC,
+            ClusterKind::Boilerplate => schema::verdict(crate::classify::Verdict::Boilerplate),
         }
     }
 }
@@ -354,7 +333,7 @@ pub fn table(rows: &[ClusterRow]) -> Table {
             ]
         })
         .collect();
-    Table { name: Term { en: "clusters", zh: "段落簇" }, columns: &COLUMNS, rows }
+    Table { schema: &schema::CLUSTERS, rows }
 }
 
 /// The table of `cluster_members.csv`: one row per member paragraph, so that a cluster of
@@ -373,7 +352,7 @@ pub fn members_table(rows: &[ClusterRow]) -> Table {
             })
         })
         .collect();
-    Table { name: Term { en: "cluster_members", zh: "簇成员" }, columns: &MEMBER_COLUMNS, rows }
+    Table { schema: &schema::CLUSTER_MEMBERS, rows }
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use super::{dates::DateBasis, rarity};
 use crate::check::Corpus;
 use crate::fingerprint::hamming;
 use crate::params::{PAIR_MIN_DOC_SHARE, PAIR_MIN_RUNS, PAIR_TEXT_CHARS};
-use crate::table::{Cell, Table, Term};
+use crate::report::schema;
+use crate::table::{Cell, Table};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -181,23 +182,6 @@ pub fn pairs(corpus: &Corpus, shares: &[(u32, &[Share])], docs: &[DocInfo], min_
 /// `source_by` of a pair whose dates do not say which came first.
 pub const UNKNOWN_ORDER: &str = "unknown";
 
-/// pairs.csv's columns.
-pub const COLUMNS: [Term; 13] = [
-    Term { en: "doc_a", zh: "文档A" },
-    Term { en: "doc_b", zh: "文档B" },
-    Term { en: "shared_chars", zh: "共有字数" },
-    Term { en: "share_a", zh: "占A比" },
-    Term { en: "share_b", zh: "占B比" },
-    Term { en: "longest_run", zh: "最长重复字数" },
-    Term { en: "simhash_distance", zh: "SimHash距离" },
-    Term { en: "source", zh: "较早来源" },
-    Term { en: "date_a", zh: "日期A" },
-    Term { en: "date_b", zh: "日期B" },
-    Term { en: "evidence", zh: "证据分" },
-    Term { en: "source_by", zh: "来源依据" },
-    Term { en: "shared_text", zh: "共有文字" },
-];
-
 /// The table of `pairs.csv`.
 pub fn table(rows: &[PairRow]) -> Table {
     let text = |s: &str| Cell::Text(s.to_string());
@@ -221,7 +205,7 @@ pub fn table(rows: &[PairRow]) -> Table {
             ]
         })
         .collect();
-    Table { name: Term { en: "pairs", zh: "文档对" }, columns: &COLUMNS, rows }
+    Table { schema: &schema::PAIRS, rows }
 }
 
 #[cfg(test)]
@@ -273,7 +257,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         crate::report::write_table(dir.path(), &table(&[row(vec![passage("-1.5%的降幅")])]), false, Lang::En)
             .unwrap();
-        let csv = std::fs::read_to_string(dir.path().join("pairs.csv")).unwrap();
+        let csv = std::fs::read_to_string(dir.path().join(schema::PAIRS_CSV)).unwrap();
         assert!(csv.ends_with(",unknown,'-1.5%的降幅\n"), "{csv}");
     }
 }

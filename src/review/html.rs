@@ -12,10 +12,11 @@
 //! clusters (`audit::html`) uses the same escaping, marking and stylesheet.
 
 use super::marked::Marked;
-use super::{pct, verdict_zh, DraftView, ParaView, Review};
+use super::{pct, DraftView, ParaView, Review};
 use crate::atomic::write_atomic;
 use crate::classify::{SpanKind, Verdict};
 use crate::params::REVIEW_HTML_SOURCES;
+use crate::report::schema::verdict;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -209,7 +210,7 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
         ),
     }
     let counts: Vec<String> =
-        VERDICTS.iter().map(|&v| format!("{} {}", d.count(v), bi(verdict_zh(v), &v.to_string()))).collect();
+        VERDICTS.iter().map(|&v| format!("{} {}", d.count(v), bi(verdict(v).zh, &v.to_string()))).collect();
     let _ = writeln!(
         h,
         "<div class=\"stat\"><span class=\"label\">{}</span><span class=\"value\">{}</span>\
@@ -233,7 +234,7 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
                 p.row
                     .flags
                     .iter()
-                    .map(|f| format!("<span class=\"fl\">{}</span>", esc(f)))
+                    .map(|f| format!("<span class=\"fl\">{}</span>", esc(&f.to_string())))
                     .collect::<Vec<_>>()
                     .join(" ")
             );
@@ -277,7 +278,7 @@ fn draft(h: &mut String, n: usize, d: &DraftView) {
         let _ = writeln!(
             h,
             "<label><input type=\"checkbox\" data-verdict=\"{v}\" checked> {} <span class=\"n\">{}</span></label>",
-            bi(verdict_zh(v), &v.to_string()),
+            bi(verdict(v).zh, &v.to_string()),
             d.count(v)
         );
     }
@@ -319,7 +320,7 @@ fn para(h: &mut String, id: &str, p: &ParaView) {
     let _ = write!(
         h,
         "<a class=\"pno\" href=\"#{id}-p{n}\">¶{n}</a><span class=\"vd\">{}</span>",
-        bi(verdict_zh(r.verdict), &r.verdict.to_string()),
+        bi(verdict(r.verdict).zh, &r.verdict.to_string()),
         n = r.para
     );
     if r.verdict != Verdict::Original {
@@ -330,7 +331,7 @@ fn para(h: &mut String, id: &str, p: &ParaView) {
         let _ = write!(h, "<span class=\"from\">← {}{at}</span>", esc(&r.source));
     }
     for f in &r.flags {
-        let _ = write!(h, "<span class=\"fl\">{}</span>", esc(f));
+        let _ = write!(h, "<span class=\"fl\">{}</span>", esc(&f.to_string()));
     }
     h.push_str("</div>\n");
     match &p.text {

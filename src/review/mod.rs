@@ -12,7 +12,6 @@
 
 pub mod html;
 pub mod marked;
-pub mod tables;
 pub mod terminal;
 
 use crate::check::Corpus;
@@ -23,12 +22,12 @@ use crate::manifest::{absolute, text_hash, Manifest, ManifestSource};
 use crate::marks::MarkTable;
 use crate::names;
 use crate::normalize::normalize;
+use crate::report::read::{self as tables, DocRec, ParaRow, SpanRec, Tables};
 use crate::report::{DraftReport, SourceShare};
 use marked::{Marked, RunSpec, RunTag};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use tables::{DocRec, ParaRow, SpanRec, Tables};
 
 /// Everything to show.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +114,7 @@ pub enum ReviewError {
             [one] => format!("{one} is"),
             many => format!("{} are", many.join(" and ")),
         },
-        crate::manifest::MANIFEST_FILE
+        crate::report::schema::MANIFEST_FILE
     )]
     NotOneRun { dir: PathBuf, files: Vec<&'static str> },
     #[error("no draft {want:?} in the report (it has: {})", have.join(", "))]
@@ -384,7 +383,7 @@ fn build(
         rows.sort_by_key(|p| (p.para, p.start));
         let mut draft_spans: Vec<&SpanRec> = spans.iter().filter(|s| s.draft == name).collect();
         draft_spans.sort_by(|a, b| {
-            (a.span.start, a.span.end, &a.span.source).cmp(&(b.span.start, b.span.end, &b.span.source))
+            (a.row.start, a.row.end, &a.row.source).cmp(&(b.row.start, b.row.end, &b.row.source))
         });
 
         let (shown, doc) = texts.draft(&name);
@@ -426,10 +425,10 @@ fn build(
             let mine: Vec<(usize, &SpanRec)> = draft_spans
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.span.para == row.para)
+                .filter(|(_, s)| s.row.para == row.para)
                 .map(|(i, s)| (i, *s))
                 .collect();
-            for name in std::iter::once(&row.source).chain(mine.iter().map(|(_, s)| &s.span.source)) {
+            for name in std::iter::once(&row.source).chain(mine.iter().map(|(_, s)| &s.row.source)) {
                 if !name.is_empty() && !cache.contains_key(name) {
                     let t = load_source(name, texts, manifest, &mut problems, corpus_hint);
                     cache.insert(name.clone(), t);
@@ -481,17 +480,17 @@ fn run_specs<'s>(
     let mut on_draft = Vec::with_capacity(mine.len());
     let mut on_source = Vec::with_capacity(mine.len());
     for &(id, s) in mine {
-        let tag = RunTag { kind: s.span.kind, id };
-        let (a, b) = match (draft, cache.get(&s.span.source).and_then(Option::as_ref)) {
+        let tag = RunTag { kind: s.row.kind, id };
+        let (a, b) = match (draft, cache.get(&s.row.source).and_then(Option::as_ref)) {
             (Some(d), Some(t)) => {
-                let a: Vec<char> = d.slice(s.span.start, s.span.end).chars().collect();
-                let b: Vec<char> = t.slice(s.span.source_start, s.span.source_end).chars().collect();
+                let a: Vec<char> = d.slice(s.row.start, s.row.end).chars().collect();
+                let b: Vec<char> = t.slice(s.row.source_start, s.row.source_end).chars().collect();
                 marked::same_chars(&a, &b).map_or((None, None), |(a, b)| (Some(a), Some(b)))
             }
             _ => (None, None),
         };
-        on_draft.push(RunSpec { range: s.span.start..s.span.end, tag, same: a });
-        on_source.push((s, RunSpec { range: s.span.source_start..s.span.source_end, tag, same: b }));
+        on_draft.push(RunSpec { range: s.row.start..s.row.end, tag, same: a });
+        on_source.push((s, RunSpec { range: s.row.source_start..s.row.source_end, tag, same: b }));
     }
     (on_draft, on_source)
 }
@@ -535,8 +534,8 @@ fn source_views(
         names.push(&row.source);
     }
     for (s, _) in runs {
-        if !names.contains(&s.span.source.as_str()) {
-            names.push(&s.span.source);
+        if !names.contains(&s.row.source.as_str()) {
+            names.push(&s.row.source);
         }
     }
     let mut out = Vec::new();
@@ -549,9 +548,9 @@ fn source_views(
                 paras.push((Some(p - 1), Vec::new()));
             }
         }
-        for (s, spec) in runs.iter().filter(|(s, _)| s.span.source == name) {
+        for (s, spec) in runs.iter().filter(|(s, _)| s.row.source == name) {
             let k = match text {
-                Some(t) => t.para_at(s.span.source_start),
+                Some(t) => t.para_at(s.row.source_start),
                 None if name == row.source => row.source_para.and_then(|p| p.checked_sub(1)),
                 None => None,
             };
@@ -591,14 +590,14 @@ fn shares(
         let norm = normalize(para_text, v.row.start, &marks.scan(para_text));
         total += norm.len();
         let mut mine: Vec<&&SpanRec> =
-            spans.iter().filter(|s| s.span.para == v.row.para && s.span.kind == SpanKind::Copy).collect();
-        mine.sort_by_key(|s| s.span.source != v.row.source);
+            spans.iter().filter(|s| s.row.para == v.row.para && s.row.kind == SpanKind::Copy).collect();
+        mine.sort_by_key(|s| s.row.source != v.row.source);
         let mut claimed = vec![false; norm.len()];
         for s in mine {
             for (i, &off) in norm.offsets.iter().enumerate() {
-                if (s.span.start..s.span.end).contains(&(off as usize)) && !claimed[i] {
+                if (s.row.start..s.row.end).contains(&(off as usize)) && !claimed[i] {
                     claimed[i] = true;
-                    *chars.entry(s.span.source.as_str()).or_default() += 1;
+                    *chars.entry(s.row.source.as_str()).or_default() += 1;
                 }
             }
         }
@@ -614,16 +613,6 @@ fn shares(
         .collect();
     out.sort_by(|a, b| b.chars.cmp(&a.chars).then(a.source.cmp(&b.source)));
     out
-}
-
-/// The verdict's name in Chinese, for readers of 查重 reports.
-pub fn verdict_zh(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Copy => "复制",
-        Verdict::Partial => "部分复制",
-        Verdict::Boilerplate => "套话",
-        Verdict::Original => "原创",
-    }
 }
 
 /// A ratio as a percentage with one decimal, as the summary prints it.

@@ -4,9 +4,10 @@
 //! file, a pipe or an email.
 
 use super::marked::{Group, Marked};
-use super::{pct, verdict_zh, DraftView, Review};
+use super::{pct, DraftView, Review};
 use crate::classify::{SpanKind, Verdict};
 use crate::params::REVIEW_TERMINAL_SOURCES;
+use crate::report::{is_finding, schema::verdict};
 
 /// A word of `--verdict` that names no verdict.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -129,8 +130,8 @@ fn draft(out: &mut String, d: &DraftView, sel: &Selection, style: Style) {
             .paragraphs
             .iter()
             .filter_map(|p| {
-                let of_kind: Vec<&str> =
-                    p.row.flags.iter().map(String::as_str).filter(|f| is_finding(f) == findings).collect();
+                let of_kind: Vec<String> =
+                    p.row.flags.iter().filter(|f| is_finding(f) == findings).map(|f| f.to_string()).collect();
                 (!of_kind.is_empty()).then(|| format!("¶{} {}", p.row.para, clean(&of_kind.join(";"))))
             })
             .collect();
@@ -154,7 +155,7 @@ fn draft(out: &mut String, d: &DraftView, sel: &Selection, style: Style) {
 
     for p in shown {
         let r = &p.row;
-        let mut head = format!("¶{} {} {} · score {:.3}", r.para, r.verdict, verdict_zh(r.verdict), r.score);
+        let mut head = format!("¶{} {} {} · score {:.3}", r.para, r.verdict, verdict(r.verdict).zh, r.score);
         if !r.source.is_empty() {
             head.push_str(&format!(" · {}", clean(&r.source)));
             if let Some(sp) = r.source_para {
@@ -162,7 +163,10 @@ fn draft(out: &mut String, d: &DraftView, sel: &Selection, style: Style) {
             }
         }
         if !r.flags.is_empty() {
-            head.push_str(&format!(" · {}", clean(&r.flags.join(";"))));
+            head.push_str(&format!(
+                " · {}",
+                clean(&r.flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(";"))
+            ));
         }
         out.push_str(&format!("\n  {}\n", bold(&head, style)));
         match &p.text {
@@ -259,11 +263,6 @@ fn clean(s: &str) -> String {
         .collect();
     // C1 controls and the bidirectional controls, which could show a name or a sentence reversed.
     crate::names::terminal_safe(&pictured).into_owned()
-}
-
-/// Whether a flag of the `flags` column is a finding of [`crate::findings`] rather than a mark.
-fn is_finding(flag: &str) -> bool {
-    ["foreign_name:", "recycled:", "batch:"].iter().any(|k| flag.starts_with(k))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::index::store::{Progress, UpdateOptions, UpdateReport};
 use crate::ingest::read_document_with;
 use crate::open::{self, Access};
 use crate::params::{SERVE_LIST_DOCS, SERVE_MAX_DRAFTS, SERVE_MAX_JOBS};
-use crate::report::{is_empty, is_finding, status, write_run, DraftReport, Unchecked};
+use crate::report::{is_empty, is_finding, schema, status, write_run, DraftReport, Unchecked};
 use crate::review::{self, pct, Review};
 use crate::table::Lang;
 use serde_json::{json, Value};
@@ -180,9 +180,9 @@ impl Download {
 
     pub fn name(self) -> &'static str {
         match self {
-            Download::Paragraphs => "paragraphs.csv",
-            Download::Spans => "spans.csv",
-            Download::Documents => "documents.csv",
+            Download::Paragraphs => schema::PARAGRAPHS_CSV,
+            Download::Spans => schema::SPANS_CSV,
+            Download::Documents => schema::DOCUMENTS_CSV,
             Download::Html => "report.html",
             Download::Xlsx => "report.xlsx",
             Download::Pdf => "report.pdf",

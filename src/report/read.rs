@@ -3,11 +3,12 @@
 //! semicolon or tab separated, rows in any order, columns found by name (so added or moved
 //! columns do not matter), numbers as `0.472`, `0.47200` or `47.2%`, blank rows skipped.
 
+use super::schema::{self, col, DOCUMENTS_CSV, PARAGRAPHS_CSV, SPANS_CSV};
+use super::{DraftReport, Drafted, ParagraphRow, SourceShare, SpanRow};
 use crate::classify::{SpanKind, Verdict};
-use crate::report::{
-    DraftReport, SourceShare, SpanRow, DOCUMENT_COLUMNS, FOREIGN_NAME, PARAGRAPH_COLUMNS, SPAN_COLUMNS,
-};
-use crate::table::{self, Term, UNREADABLE};
+use crate::findings::names::ForeignName;
+use crate::marks::Flag;
+use crate::table::{Schema, Term};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -44,31 +45,17 @@ pub enum CellError {
     NotNumber { column: &'static str, value: String },
     /// A name outside the vocabulary of the column: `what` it names and the names `expected`.
     #[error("column {column}: unknown {what} {value:?} (expected {expected})")]
-    Unknown { column: &'static str, what: &'static str, value: String, expected: &'static str },
+    Unknown { column: &'static str, what: &'static str, value: String, expected: String },
 }
 
-/// One row of paragraphs.csv.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParaRow {
-    pub draft: String,
-    pub para: usize,
-    pub start: usize,
-    pub end: usize,
-    pub verdict: Verdict,
-    pub score: f64,
-    pub source: String,
-    pub source_para: Option<usize>,
-    pub flags: Vec<String>,
-    /// The paragraph's first chars, shown when the draft itself cannot be read.
-    pub excerpt: String,
-}
+/// A row of paragraphs.csv: the check's row and the draft it belongs to.
+pub type ParaRow = Drafted<ParagraphRow>;
 
-/// One row of spans.csv: the check's span and the draft it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpanRec {
-    pub draft: String,
-    pub span: SpanRow,
-}
+/// A row of spans.csv that is a matched run: the check's span and the draft it belongs to.
+pub type SpanRec = Drafted<SpanRow>;
+
+/// A `foreign_name` row of spans.csv: another locality's place name left in the draft.
+pub type NameRec = Drafted<ForeignName>;
 
 /// One row of documents.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +67,7 @@ pub struct DocRec {
     pub boilerplate_ratio: f64,
     pub top_source: String,
     pub top_source_ratio: f64,
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     /// `ok`, `empty` or `unreadable: <reason>`; empty in reports older than the column.
     pub status: String,
     pub findings: DocFindings,
@@ -119,20 +106,6 @@ impl DocFindings {
     }
 }
 
-/// A `foreign_name` row of spans.csv: another locality's place name left in the draft.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameRec {
-    pub draft: String,
-    pub para: usize,
-    pub start: usize,
-    pub end: usize,
-    pub source: String,
-    pub source_start: usize,
-    pub source_end: usize,
-    /// The place name (the `detail` column).
-    pub name: String,
-}
-
 /// A row of spans.csv as read: a matched run or a foreign name.
 enum SpanLine {
     Run(SpanRec),
@@ -142,7 +115,7 @@ enum SpanLine {
 impl DocRec {
     /// Why the check could not read this draft, when it could not.
     pub fn unchecked(&self) -> Option<&str> {
-        let [en, zh] = [UNREADABLE.en, UNREADABLE.zh].map(|s| format!("{s}:"));
+        let [en, zh] = [schema::UNREADABLE.en, schema::UNREADABLE.zh].map(|s| format!("{s}:"));
         self.status.strip_prefix(&en).or_else(|| self.status.strip_prefix(&zh)).map(str::trim)
     }
 }
@@ -160,14 +133,6 @@ pub struct Tables {
     pub sources: HashMap<String, Vec<SourceShare>>,
 }
 
-/// The three files, by name.
-pub const PARAGRAPHS_CSV: &str = "paragraphs.csv";
-pub const SPANS_CSV: &str = "spans.csv";
-pub const DOCUMENTS_CSV: &str = "documents.csv";
-
-/// The columns of the three files, by which a report written with `--lang zh` is read.
-const COLUMNS: [&[Term]; 3] = [&PARAGRAPH_COLUMNS, &SPAN_COLUMNS, &DOCUMENT_COLUMNS];
-
 /// Reads paragraphs.csv, spans.csv and documents.csv from `dir`, in either language.
 pub fn read_tables(dir: &Path) -> Result<Tables, TableError> {
     read_files(&dir.join(PARAGRAPHS_CSV), &dir.join(SPANS_CSV), &dir.join(DOCUMENTS_CSV))
@@ -175,44 +140,53 @@ pub fn read_tables(dir: &Path) -> Result<Tables, TableError> {
 
 /// Reads the three files from where they are (a set being written has them under temporary names).
 pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<Tables, TableError> {
-    let paragraphs = read_csv(paragraphs, |r| {
-        Ok(ParaRow {
-            draft: r.text("draft")?,
-            para: r.int("para")?,
-            start: r.int("start")?,
-            end: r.int("end")?,
-            verdict: r.parse("verdict", verdict)?,
-            score: r.ratio("score")?,
-            source: r.text("source")?,
-            source_para: r.opt_int("source_para")?,
-            flags: r.flags("flags"),
-            excerpt: r.cell("excerpt").unwrap_or("").to_string(),
+    let paragraphs = read_csv(paragraphs, &schema::PARAGRAPHS, |r| {
+        Ok(Drafted {
+            draft: r.text(col::DRAFT)?,
+            row: ParagraphRow {
+                para: r.int(col::PARA)?,
+                start: r.int(col::START)?,
+                end: r.int(col::END)?,
+                chars: r.opt_int(col::CHARS)?.unwrap_or(0),
+                verdict: r.parse(col::VERDICT, verdict)?,
+                score: r.ratio(col::SCORE)?,
+                source: r.text(col::SOURCE)?,
+                source_para: r.opt_int(col::SOURCE_PARA)?,
+                simhash_distance: r.opt_int(col::SIMHASH_DISTANCE)?.map(|d| d.min(u32::MAX as usize) as u32),
+                matched_chars: r.opt_int(col::MATCHED_CHARS)?.unwrap_or(0),
+                flags: r.flags(col::FLAGS),
+                excerpt: r.or_empty(col::EXCERPT),
+                matched_text: r.or_empty(col::MATCHED_TEXT),
+            },
         })
     })?;
     // A foreign name's row (`crate::findings`) is no matched run: kept apart, as review marks runs.
-    let rows = read_csv(spans, |r| {
-        if table::find_term(&r.text("kind")?, &[FOREIGN_NAME]).is_some() {
-            return Ok(SpanLine::Name(NameRec {
-                draft: r.text("draft")?,
-                para: r.int("para")?,
-                start: r.int("start")?,
-                end: r.int("end")?,
-                source: r.text("source")?,
-                source_start: r.int("source_start")?,
-                source_end: r.int("source_end")?,
-                name: r.text("detail")?,
+    let rows = read_csv(spans, &schema::SPANS, |r| {
+        let draft = r.text(col::DRAFT)?;
+        if schema::FOREIGN_NAME.names(&r.text(col::KIND)?) {
+            return Ok(SpanLine::Name(Drafted {
+                draft,
+                row: ForeignName {
+                    para: r.int(col::PARA)?,
+                    start: r.int(col::START)?,
+                    end: r.int(col::END)?,
+                    name: r.text(col::DETAIL)?,
+                    source: r.text(col::SOURCE)?,
+                    source_start: r.int(col::SOURCE_START)?,
+                    source_end: r.int(col::SOURCE_END)?,
+                },
             }));
         }
-        Ok(SpanLine::Run(SpanRec {
-            draft: r.text("draft")?,
-            span: SpanRow {
-                para: r.int("para")?,
-                start: r.int("start")?,
-                end: r.int("end")?,
-                source: r.text("source")?,
-                source_start: r.int("source_start")?,
-                source_end: r.int("source_end")?,
-                kind: r.parse("kind", span_kind)?,
+        Ok(SpanLine::Run(Drafted {
+            draft,
+            row: SpanRow {
+                para: r.int(col::PARA)?,
+                start: r.int(col::START)?,
+                end: r.int(col::END)?,
+                source: r.text(col::SOURCE)?,
+                source_start: r.int(col::SOURCE_START)?,
+                source_end: r.int(col::SOURCE_END)?,
+                kind: r.parse(col::KIND, span_kind)?,
             },
         }))
     })?;
@@ -223,24 +197,24 @@ pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<T
             SpanLine::Name(n) => foreign.push(n),
         }
     }
-    let documents = read_csv(documents, |r| {
+    let documents = read_csv(documents, &schema::DOCUMENTS, |r| {
         Ok(DocRec {
-            draft: r.text("draft")?,
-            paragraphs: r.opt_int("paragraphs")?,
-            chars: r.opt_int("chars")?,
-            copied_ratio: r.ratio("copied_ratio")?,
-            boilerplate_ratio: r.ratio("boilerplate_ratio")?,
-            top_source: r.text("top_source")?,
-            top_source_ratio: r.ratio("top_source_ratio")?,
-            flags: r.flags("flags"),
-            status: r.cell("status").unwrap_or("").to_string(),
+            draft: r.text(col::DRAFT)?,
+            paragraphs: r.opt_int(col::PARAGRAPHS)?,
+            chars: r.opt_int(col::CHARS)?,
+            copied_ratio: r.ratio(col::COPIED_RATIO)?,
+            boilerplate_ratio: r.ratio(col::BOILERPLATE_RATIO)?,
+            top_source: r.text(col::TOP_SOURCE)?,
+            top_source_ratio: r.ratio(col::TOP_SOURCE_RATIO)?,
+            flags: r.flags(col::FLAGS),
+            status: r.or_empty(col::STATUS),
             findings: DocFindings {
-                foreign_names: r.opt_int("foreign_names")?,
-                recycled_from: r.cell("recycled_from").unwrap_or("").to_string(),
-                recycled_years: r.cell("recycled_years").unwrap_or("").to_string(),
-                numbers_changed: r.opt_int("numbers_changed")?,
-                batch_paragraphs: r.opt_int("batch_paragraphs")?,
-                batch_partner: r.cell("batch_partner").unwrap_or("").to_string(),
+                foreign_names: r.opt_int(col::FOREIGN_NAMES)?,
+                recycled_from: r.or_empty(col::RECYCLED_FROM),
+                recycled_years: r.or_empty(col::RECYCLED_YEARS),
+                numbers_changed: r.opt_int(col::NUMBERS_CHANGED)?,
+                batch_paragraphs: r.opt_int(col::BATCH_PARAGRAPHS)?,
+                batch_partner: r.or_empty(col::BATCH_PARTNER),
             },
         })
     })?;
@@ -251,37 +225,14 @@ pub fn read_files(paragraphs: &Path, spans: &Path, documents: &Path) -> Result<T
 pub fn from_reports(reports: &[DraftReport]) -> Tables {
     let mut t = Tables::default();
     for r in reports {
-        for p in &r.paragraphs {
-            t.paragraphs.push(ParaRow {
-                draft: r.draft.clone(),
-                para: p.para,
-                start: p.start,
-                end: p.end,
-                verdict: p.verdict,
-                score: p.score,
-                source: p.source.clone(),
-                source_para: p.source_para,
-                flags: p.flags.iter().map(|f| f.to_string()).collect(),
-                excerpt: p.excerpt.clone(),
-            });
-        }
-        for s in &r.spans {
-            t.spans.push(SpanRec { draft: r.draft.clone(), span: s.clone() });
-        }
-        for f in &r.findings.foreign {
-            t.foreign.push(NameRec {
-                draft: r.draft.clone(),
-                para: f.para,
-                start: f.start,
-                end: f.end,
-                source: f.source.clone(),
-                source_start: f.source_start,
-                source_end: f.source_end,
-                name: f.name.clone(),
-            });
-        }
+        t.paragraphs
+            .extend(r.paragraphs.iter().map(|row| Drafted { draft: r.draft.clone(), row: row.clone() }));
+        t.spans.extend(r.spans.iter().map(|row| Drafted { draft: r.draft.clone(), row: row.clone() }));
+        t.foreign.extend(
+            r.findings.foreign.iter().map(|row| Drafted { draft: r.draft.clone(), row: row.clone() }),
+        );
         let recycled = r.findings.recycled.as_ref();
-        let partner = crate::report::batch_partner(r);
+        let partner = super::batch_partner(r);
         let d = &r.summary;
         t.documents.push(DocRec {
             draft: r.draft.clone(),
@@ -291,8 +242,8 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
             boilerplate_ratio: d.boilerplate_ratio,
             top_source: d.top_source.clone(),
             top_source_ratio: d.top_source_ratio,
-            flags: d.flags.iter().map(|f| f.to_string()).collect(),
-            status: crate::report::status(r).to_string(),
+            flags: d.flags.clone(),
+            status: super::status(r).to_string(),
             findings: DocFindings {
                 foreign_names: Some(r.findings.foreign.len()),
                 recycled_from: recycled.map(|x| x.source.clone()).unwrap_or_default(),
@@ -309,27 +260,21 @@ pub fn from_reports(reports: &[DraftReport]) -> Tables {
 
 /// A verdict by its name in either language (`--lang`).
 fn verdict(column: &'static str, s: &str) -> Result<Verdict, CellError> {
-    const VERDICTS: [Verdict; 4] = [Verdict::Copy, Verdict::Partial, Verdict::Boilerplate, Verdict::Original];
-    VERDICTS.into_iter().find(|&v| table::find_term(s, &[table::verdict(v)]).is_some()).ok_or_else(|| {
-        CellError::Unknown {
-            column,
-            what: "verdict",
-            value: s.to_string(),
-            expected: "copy, partial, boilerplate or original",
-        }
+    schema::parse_verdict(s).ok_or_else(|| CellError::Unknown {
+        column,
+        what: "verdict",
+        value: s.to_string(),
+        expected: schema::verdict_names(),
     })
 }
 
 fn span_kind(column: &'static str, s: &str) -> Result<SpanKind, CellError> {
-    [SpanKind::Copy, SpanKind::Boilerplate]
-        .into_iter()
-        .find(|&k| table::find_term(s, &[table::span_kind(k)]).is_some())
-        .ok_or_else(|| CellError::Unknown {
-            column,
-            what: "kind",
-            value: s.to_string(),
-            expected: "copy or boilerplate",
-        })
+    schema::parse_span_kind(s).ok_or_else(|| CellError::Unknown {
+        column,
+        what: "kind",
+        value: s.to_string(),
+        expected: schema::span_kind_names(),
+    })
 }
 
 /// A data row with the header's column positions.
@@ -339,28 +284,35 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn cell(&self, name: &str) -> Option<&str> {
-        self.columns.get(name).map(|&i| crate::spreadsheet::unescape(self.record.get(i).unwrap_or("").trim()))
+    fn cell(&self, column: Term) -> Option<&str> {
+        self.columns
+            .get(column.en)
+            .map(|&i| crate::spreadsheet::unescape(self.record.get(i).unwrap_or("").trim()))
     }
 
-    fn text(&self, name: &'static str) -> Result<String, CellError> {
-        self.cell(name).map(str::to_string).ok_or(CellError::NoColumn(name))
+    fn text(&self, column: Term) -> Result<String, CellError> {
+        self.cell(column).map(str::to_string).ok_or(CellError::NoColumn(column.en))
+    }
+
+    /// The cell's text, empty when the report has no such column (one older than it).
+    fn or_empty(&self, column: Term) -> String {
+        self.cell(column).unwrap_or("").to_string()
     }
 
     fn parse<T>(
         &self,
-        name: &'static str,
+        column: Term,
         f: impl Fn(&'static str, &str) -> Result<T, CellError>,
     ) -> Result<T, CellError> {
-        f(name, &self.text(name)?)
+        f(column.en, &self.text(column)?)
     }
 
-    fn int(&self, name: &'static str) -> Result<usize, CellError> {
-        self.opt_int(name)?.ok_or(CellError::Empty(name))
+    fn int(&self, column: Term) -> Result<usize, CellError> {
+        self.opt_int(column)?.ok_or(CellError::Empty(column.en))
     }
 
-    fn opt_int(&self, name: &'static str) -> Result<Option<usize>, CellError> {
-        let Some(s) = self.cell(name) else { return Ok(None) };
+    fn opt_int(&self, column: Term) -> Result<Option<usize>, CellError> {
+        let Some(s) = self.cell(column) else { return Ok(None) };
         if s.is_empty() {
             return Ok(None);
         }
@@ -370,13 +322,13 @@ impl Row<'_> {
         // A spreadsheet may have written 6 as 6.0.
         match s.parse::<f64>() {
             Ok(x) if x >= 0.0 && x.fract() == 0.0 && x < 1e15 => Ok(Some(x as usize)),
-            _ => Err(CellError::NotWhole { column: name, value: s.to_string() }),
+            _ => Err(CellError::NotWhole { column: column.en, value: s.to_string() }),
         }
     }
 
-    fn ratio(&self, name: &'static str) -> Result<f64, CellError> {
-        let s = self.text(name)?;
-        let bad = || CellError::NotNumber { column: name, value: s.clone() };
+    fn ratio(&self, column: Term) -> Result<f64, CellError> {
+        let s = self.text(column)?;
+        let bad = || CellError::NotNumber { column: column.en, value: s.clone() };
         let x = match s.strip_suffix(['%', '％']) {
             Some(pct) => pct.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
             None if s.is_empty() => 0.0,
@@ -389,19 +341,23 @@ impl Row<'_> {
         }
     }
 
-    fn flags(&self, name: &str) -> Vec<String> {
-        self.cell(name)
+    fn flags(&self, column: Term) -> Vec<Flag> {
+        self.cell(column)
             .unwrap_or("")
             .split([';', '；'])
             .map(str::trim)
             .filter(|f| !f.is_empty())
-            .map(str::to_string)
+            .filter_map(|f| f.parse().ok())
             .collect()
     }
 }
 
 /// Reads `path` and turns each non-blank data row into a `T`; errors name the file and line.
-fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, CellError>) -> Result<Vec<T>, TableError> {
+fn read_csv<T>(
+    path: &Path,
+    schema: &Schema,
+    row: impl Fn(&Row) -> Result<T, CellError>,
+) -> Result<Vec<T>, TableError> {
     let path_buf = || path.to_path_buf();
     let bytes = std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
@@ -440,7 +396,7 @@ fn read_csv<T>(path: &Path, row: impl Fn(&Row) -> Result<T, CellError>) -> Resul
         .enumerate()
         .map(|(i, h)| {
             let h = h.trim().trim_start_matches('\u{feff}');
-            (table::english_column(h, &COLUMNS).to_ascii_lowercase(), i)
+            (schema.english(h).to_ascii_lowercase(), i)
         })
         .collect();
     let mut out = Vec::new();
@@ -470,6 +426,7 @@ pub fn digests(t: &Tables) -> [(&'static str, u64); 3] {
         xxhash_rust::xxh3::xxh3_64(rows.join("\n").as_bytes())
     }
     let opt = |v: Option<usize>| v.map_or(String::new(), |v| v.to_string());
+    let flags = |f: &[Flag]| f.iter().map(Flag::to_string).collect::<Vec<_>>().join(";");
     let paragraphs = t.paragraphs.iter().map(|p| {
         format!(
             "{}\t{}\t{}\t{}\t{}\t{:.3}\t{}\t{}\t{}\t{}",
@@ -481,12 +438,12 @@ pub fn digests(t: &Tables) -> [(&'static str, u64); 3] {
             p.score,
             p.source,
             opt(p.source_para),
-            p.flags.join(";"),
+            flags(&p.flags),
             p.excerpt
         )
     });
     let spans = t.spans.iter().map(|s| {
-        let r = &s.span;
+        let r = &s.row;
         format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             s.draft, r.para, r.start, r.end, r.source, r.source_start, r.source_end, r.kind
@@ -495,7 +452,15 @@ pub fn digests(t: &Tables) -> [(&'static str, u64); 3] {
     let names = t.foreign.iter().map(|n| {
         format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            n.draft, n.para, n.start, n.end, n.source, n.source_start, n.source_end, FOREIGN_NAME.en, n.name
+            n.draft,
+            n.para,
+            n.start,
+            n.end,
+            n.source,
+            n.source_start,
+            n.source_end,
+            schema::FOREIGN_NAME.en,
+            n.name
         )
     });
     let documents = t.documents.iter().map(|d| {
@@ -508,7 +473,7 @@ pub fn digests(t: &Tables) -> [(&'static str, u64); 3] {
             d.boilerplate_ratio,
             d.top_source,
             d.top_source_ratio,
-            d.flags.join(";"),
+            flags(&d.flags),
             d.status,
             d.findings.digest_field()
         )
@@ -547,7 +512,7 @@ mod tests {
         let r = &t.paragraphs[0];
         assert_eq!((r.para, r.start, r.end, r.verdict, r.score), (2, 10, 20, Verdict::Copy, 1.0));
         assert_eq!(r.source_para, Some(6));
-        assert_eq!(r.flags, ["watermark:笔杆儿网", "placeholder:X次"]);
+        assert_eq!(r.flags, [Flag::Watermark("笔杆儿网".into()), Flag::Placeholder("X次".into())]);
         assert_eq!(t.paragraphs[1].source_para, None);
     }
 
